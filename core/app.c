@@ -1,0 +1,120 @@
+/* yujing — the one path every request takes: route match, then session,
+ * CSRF and role checks (default deny), then the body, then the handler. */
+#include "app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "access.h"
+#include "db.h"
+#include "session.h"
+#include "worker.h"
+
+void
+app_db_error(struct req *r, int rc)
+{
+	switch (rc) {
+	case DB_UNAVAILABLE:
+		http_error(r, ERR_UNAVAILABLE, "数据库暂时不可用，请稍后重试", NULL);
+		break;
+	case DB_RETRY:
+		http_error(r, ERR_CONFLICT, "数据正被他人同时修改，请刷新后重试", NULL);
+		break;
+	default:
+		http_error(r, ERR_INTERNAL, "服务器内部错误，请联系管理员", NULL);
+		break;
+	}
+}
+
+json_t *
+app_time(const char *t)
+{
+	char s[40];
+
+	if (t == NULL)
+		return json_null();
+	if (strlen(t) < 19)
+		return json_string(t);
+	snprintf(s, sizeof(s), "%.10sT%.8s+08:00", t, t + 11);
+	return json_string(s);
+}
+
+static bool
+changes_state(enum http_method m)
+{
+	return m == HTTP_POST || m == HTTP_PUT || m == HTTP_PATCH || m == HTTP_DELETE;
+}
+
+static int
+authenticate(struct req *r)
+{
+	const char	*tok;
+	size_t		 len = 0;
+	bool		 found;
+	int		 rc;
+
+	tok = http_cookie(r, SESSION_COOKIE, &len);
+	if (tok == NULL || !session_token_wellformed(tok, len)) {
+		http_error(r, ERR_UNAUTHENTICATED, "请先登录", NULL);
+		return -1;
+	}
+	if ((rc = session_lookup(&r->w->db, tok, len, &r->user, &found)) != DB_OK) {
+		app_db_error(r, rc);
+		return -1;
+	}
+	if (!found) {
+		http_error(r, ERR_UNAUTHENTICATED, "登录已失效，请重新登录", NULL);
+		return -1;
+	}
+	memcpy(r->session_token, tok, len);
+	r->session_token[len] = '\0';
+	r->authed = true;
+	return 0;
+}
+
+void
+app_dispatch(struct req *r)
+{
+	const struct route *rt;
+	unsigned	 allowed;
+	char		 allow[64];
+
+	rt = router_match(app_routes, app_nroutes, r->method, r->path,
+	    r->params, &r->nparams, &allowed);
+	if (rt == NULL) {
+		if (allowed == 0) {
+			http_error(r, ERR_NOT_FOUND, "请求的资源不存在", NULL);
+			return;
+		}
+		router_allow_str(allowed, allow, sizeof(allow));
+		http_header(r, "Allow: %s", allow);
+		http_error(r, ERR_METHOD, "不支持该请求方法", NULL);
+		return;
+	}
+	r->route = rt;
+
+	if (!(rt->flags & RF_PUBLIC)) {
+		if (authenticate(r) == -1)
+			return;
+		if (changes_state(r->method) && !(rt->flags & RF_NO_CSRF) &&
+		    !session_csrf_ok(r->session_token, strlen(r->session_token), r->csrf_header)) {
+			http_error(r, ERR_FORBIDDEN, "缺少或错误的 CSRF 令牌，请刷新页面后重试", NULL);
+			return;
+		}
+		if (!access_role(&r->user, rt->roles)) {
+			http_error(r, ERR_FORBIDDEN, "您没有执行此操作的权限", NULL);
+			return;
+		}
+	}
+
+	if (rt->flags & RF_JSON) {
+		if (http_parse_json(r) == -1)
+			return;
+	} else if (!(rt->flags & RF_RAW) && r->body_len > 0) {
+		http_error(r, ERR_BAD_REQUEST, "此请求不接受请求体", NULL);
+		return;
+	}
+	rt->handler(r);
+	if (r->status == 0)
+		http_error(r, ERR_INTERNAL, "服务器内部错误，请联系管理员", NULL);
+}

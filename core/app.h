@@ -1,0 +1,20 @@
+/* yujing — request dispatch: route, authentication, CSRF, role, body,
+ * handler; and helpers handlers share. */
+#ifndef YJ_APP_H
+#define YJ_APP_H
+
+#include "http.h"
+#include "router.h"
+
+extern const struct route app_routes[];
+extern const size_t app_nroutes;
+
+/* Runs the request through the route table; req->status is set after. */
+void	 app_dispatch(struct req *);
+/* Answers a database failure: 503 when unavailable, 409 on a deadlock
+ * (retry), 500 otherwise. */
+void	 app_db_error(struct req *, int rc);
+/* "2019-05-09T10:24:45+08:00" from MariaDB's "2019-05-09 10:24:45". */
+json_t	*app_time(const char *dbtime);
+
+#endif

@@ -1,0 +1,19 @@
+/* yujing — growable byte buffer. */
+#ifndef YJ_BUF_H
+#define YJ_BUF_H
+
+#include <stddef.h>
+
+struct buf {
+	char	*data;		/* always NUL-terminated when non-NULL */
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_puts(struct buf *, const char *);
+void	 buf_printf(struct buf *, const char *, ...) __attribute__((format(printf, 2, 3)));
+void	 buf_reset(struct buf *);	/* len = 0, keeps the memory */
+void	 buf_free(struct buf *);
+
+#endif

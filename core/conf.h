@@ -1,0 +1,41 @@
+/* yujing — configuration file: "key = value" lines, '#' comments. */
+#ifndef YJ_CONFIG_H
+#define YJ_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config {
+	char	*path;			/* the file read, for messages */
+	char	*listen;		/* FastCGI unix socket path, or ":port" */
+	unsigned listen_mode;		/* permissions of the socket */
+	int	 threads;		/* worker threads = concurrent requests */
+	int	 backlog;
+	char	*db_socket;		/* unix socket; empty: use db_host/db_port */
+	char	*db_host;
+	int	 db_port;
+	char	*db_name;
+	char	*db_user;
+	char	*db_password;
+	int	 db_connect_timeout;	/* seconds */
+	int	 db_rw_timeout;		/* seconds, per read or write */
+	char	*sql_dir;		/* numbered migrations */
+	size_t	 max_body;		/* bytes */
+	size_t	 max_header;		/* bytes of all request headers */
+	size_t	 max_query;		/* bytes of the query string */
+	int	 session_ttl;		/* seconds */
+	bool	 cookie_secure;
+	int	 login_max_failures;	/* per account within login_window */
+	int	 login_max_failures_addr; /* per client address */
+	int	 login_window;		/* seconds */
+	int	 password_min_length;
+};
+
+/* Fills defaults, then reads path (NULL: defaults only).  On error returns
+ * -1 and writes "file:line: reason" into err. */
+int	 config_load(struct config *, const char *path, char *err, size_t errsz);
+void	 config_free(struct config *);
+/* One line per key with its value, in file syntax. */
+void	 config_dump(const struct config *, void (*emit)(const char *line, void *), void *);
+
+#endif

@@ -1,0 +1,529 @@
+/* yujing — MariaDB Connector/C wrapper: prepared statements with a
+ * per-connection cache, reconnection that never replays a write. */
+#include "db.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include "log.h"
+
+#define MAX_PARAMS 32
+
+void
+db_init(struct db *db, const struct config *cfg)
+{
+	memset(db, 0, sizeof(*db));
+	db->cfg = cfg;
+}
+
+static void
+drop_connection(struct db *db)
+{
+	size_t i;
+
+	for (i = 0; i < DB_STMT_CACHE; i++)
+		if (db->cache[i].stmt) {
+			mysql_stmt_close(db->cache[i].stmt);
+			db->cache[i].stmt = NULL;
+			db->cache[i].sql = NULL;
+		}
+	if (db->conn)
+		mysql_close(db->conn);
+	db->conn = NULL;
+	db->in_tx = false;
+}
+
+void
+db_close(struct db *db)
+{
+	drop_connection(db);
+}
+
+MYSQL *
+db_connect_raw(const struct config *cfg, bool multi, char *err, size_t errsz)
+{
+	MYSQL		*m;
+	unsigned	 t;
+	bool		 off = false;
+	const char	*init = "SET time_zone = '+08:00', sql_mode = "
+	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
+
+	if ((m = mysql_init(NULL)) == NULL)
+		abort();
+	t = (unsigned)cfg->db_connect_timeout;
+	mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &t);
+	t = (unsigned)cfg->db_rw_timeout;
+	mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &t);
+	mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &t);
+	mysql_optionsv(m, MYSQL_OPT_RECONNECT, &off);
+	mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_optionsv(m, MYSQL_INIT_COMMAND, init);
+	if (mysql_real_connect(m,
+	    cfg->db_socket[0] ? "localhost" : cfg->db_host,
+	    cfg->db_user, cfg->db_password, cfg->db_name,
+	    (unsigned)cfg->db_port,
+	    cfg->db_socket[0] ? cfg->db_socket : NULL,
+	    multi ? CLIENT_MULTI_STATEMENTS : 0) == NULL) {
+		snprintf(err, errsz, "%s", mysql_error(m));
+		mysql_close(m);
+		return NULL;
+	}
+	return m;
+}
+
+static int
+ensure_connected(struct db *db)
+{
+	char err[256];
+
+	if (db->conn)
+		return DB_OK;
+	if ((db->conn = db_connect_raw(db->cfg, false, err, sizeof(err))) == NULL) {
+		snprintf(db->last_error, sizeof(db->last_error), "%s", err);
+		return DB_UNAVAILABLE;
+	}
+	return DB_OK;
+}
+
+static bool
+is_connection_error(unsigned e)
+{
+	switch (e) {
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_CONN_HOST_ERROR:
+	case CR_CONNECTION_ERROR:
+	case CR_SERVER_LOST_EXTENDED:
+	case ER_SERVER_SHUTDOWN:
+	case ER_CONNECTION_KILLED:
+	case CR_COMMANDS_OUT_OF_SYNC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int
+classify(struct db *db, unsigned e, const char *msg)
+{
+	db->last_errno = (int)e;
+	snprintf(db->last_error, sizeof(db->last_error), "%s", msg);
+	if (is_connection_error(e)) {
+		drop_connection(db);
+		return DB_UNAVAILABLE;
+	}
+	switch (e) {
+	case ER_DUP_ENTRY:
+	case ER_DUP_ENTRY_WITH_KEY_NAME:
+		return DB_DUPLICATE;
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT:
+		return DB_RETRY;
+	default:
+		log_err("db: %u %s", e, msg);
+		return DB_ERROR;
+	}
+}
+
+static size_t
+slot_of(const char *sql)
+{
+	return ((uintptr_t)sql >> 3) % DB_STMT_CACHE;
+}
+
+/* The cached statement for sql (keyed by the literal's address), prepared
+ * on first use. */
+static int
+prepare(struct db *db, const char *sql, MYSQL_STMT **out)
+{
+	struct db_stmt_slot *s = &db->cache[slot_of(sql)];
+	MYSQL_STMT	*st;
+	int		 rc;
+
+	if ((rc = ensure_connected(db)) != DB_OK)
+		return rc;
+	if (s->sql == sql && s->stmt != NULL) {
+		*out = s->stmt;
+		return DB_OK;
+	}
+	if ((st = mysql_stmt_init(db->conn)) == NULL)
+		abort();
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		rc = classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		mysql_stmt_close(st);
+		return rc;
+	}
+	if (s->stmt != NULL)
+		mysql_stmt_close(s->stmt);
+	s->sql = sql;
+	s->stmt = st;
+	*out = st;
+	return DB_OK;
+}
+
+/* Statements that may be sent again on a fresh connection when the old one
+ * turns out dead before anything was written in this request. */
+static bool
+replayable(const struct db *db, const char *sql)
+{
+	return !db->wrote && !db->in_tx &&
+	    (strncasecmp(sql, "SELECT", 6) == 0);
+}
+
+struct bound {
+	MYSQL_BIND	 bind[MAX_PARAMS];
+	long long	 ints[MAX_PARAMS];
+	double		 dbls[MAX_PARAMS];
+	unsigned long	 lens[MAX_PARAMS];
+	my_bool		 nulls[MAX_PARAMS];
+};
+
+static int
+bind_params(struct bound *b, const char *fmt, va_list ap)
+{
+	size_t		 i, n = fmt ? strlen(fmt) : 0;
+	const char	*s;
+	const long long	*ip;
+	const void	*p;
+
+	if (n > MAX_PARAMS)
+		abort();
+	memset(b, 0, sizeof(*b));
+	for (i = 0; i < n; i++) {
+		MYSQL_BIND *x = &b->bind[i];
+
+		switch (fmt[i]) {
+		case 'i':
+			b->ints[i] = va_arg(ap, long long);
+			x->buffer_type = MYSQL_TYPE_LONGLONG;
+			x->buffer = &b->ints[i];
+			break;
+		case 'I':
+			ip = va_arg(ap, const long long *);
+			x->buffer_type = MYSQL_TYPE_LONGLONG;
+			if (ip == NULL) {
+				b->nulls[i] = 1;
+				x->is_null = &b->nulls[i];
+			} else {
+				b->ints[i] = *ip;
+				x->buffer = &b->ints[i];
+			}
+			break;
+		case 'd':
+			b->dbls[i] = va_arg(ap, double);
+			x->buffer_type = MYSQL_TYPE_DOUBLE;
+			x->buffer = &b->dbls[i];
+			break;
+		case 's':
+			s = va_arg(ap, const char *);
+			x->buffer_type = MYSQL_TYPE_STRING;
+			if (s == NULL) {
+				b->nulls[i] = 1;
+				x->is_null = &b->nulls[i];
+			} else {
+				x->buffer = (void *)s;
+				b->lens[i] = strlen(s);
+				x->buffer_length = b->lens[i];
+				x->length = &b->lens[i];
+			}
+			break;
+		case 'b':
+			p = va_arg(ap, const void *);
+			b->lens[i] = (unsigned long)va_arg(ap, size_t);
+			x->buffer_type = MYSQL_TYPE_BLOB;
+			x->buffer = (void *)p;
+			x->buffer_length = b->lens[i];
+			x->length = &b->lens[i];
+			break;
+		default:
+			abort();
+		}
+	}
+	return (int)n;
+}
+
+static int
+fetch_all(struct db *db, MYSQL_STMT *st, struct db_res *res)
+{
+	MYSQL_RES	*meta;
+	MYSQL_FIELD	*f;
+	MYSQL_BIND	*bind = NULL;
+	unsigned long	*lens = NULL;
+	my_bool		*nulls = NULL;
+	char		**bufs = NULL;
+	size_t		 c, r, cap = 0;
+	my_bool		 on = 1;
+	int		 rc = DB_OK, frc;
+
+	memset(res, 0, sizeof(*res));
+	if ((meta = mysql_stmt_result_metadata(st)) == NULL)
+		return DB_OK;
+	res->ncols = mysql_num_fields(meta);
+	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
+	if (mysql_stmt_store_result(st) != 0) {
+		rc = classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		goto out;
+	}
+	f = mysql_fetch_fields(meta);
+	bind = calloc(res->ncols, sizeof(*bind));
+	lens = calloc(res->ncols, sizeof(*lens));
+	nulls = calloc(res->ncols, sizeof(*nulls));
+	bufs = calloc(res->ncols, sizeof(*bufs));
+	if (!bind || !lens || !nulls || !bufs)
+		abort();
+	for (c = 0; c < res->ncols; c++) {
+		size_t sz = f[c].max_length < 64 ? 64 : f[c].max_length + 1;
+
+		if ((bufs[c] = malloc(sz)) == NULL)
+			abort();
+		bind[c].buffer_type = MYSQL_TYPE_STRING;
+		bind[c].buffer = bufs[c];
+		bind[c].buffer_length = sz - 1;
+		bind[c].length = &lens[c];
+		bind[c].is_null = &nulls[c];
+	}
+	if (mysql_stmt_bind_result(st, bind) != 0) {
+		rc = classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		goto out;
+	}
+	for (r = 0; (frc = mysql_stmt_fetch(st)) == 0 || frc == MYSQL_DATA_TRUNCATED; r++) {
+		if (frc == MYSQL_DATA_TRUNCATED) {
+			log_err("db: truncated column in result");
+			rc = DB_ERROR;
+			goto out;
+		}
+		if (r == cap) {
+			cap = cap ? cap * 2 : 16;
+			res->cells = realloc(res->cells, cap * res->ncols * sizeof(char *));
+			res->lens = realloc(res->lens, cap * res->ncols * sizeof(size_t));
+			if (!res->cells || !res->lens)
+				abort();
+		}
+		for (c = 0; c < res->ncols; c++) {
+			char **cell = &res->cells[r * res->ncols + c];
+
+			res->lens[r * res->ncols + c] = nulls[c] ? 0 : lens[c];
+			if (nulls[c]) {
+				*cell = NULL;
+				continue;
+			}
+			if ((*cell = malloc(lens[c] + 1)) == NULL)
+				abort();
+			memcpy(*cell, bufs[c], lens[c]);
+			(*cell)[lens[c]] = '\0';
+		}
+		res->nrows = r + 1;
+	}
+	if (frc != MYSQL_NO_DATA)
+		rc = classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+out:
+	mysql_stmt_free_result(st);
+	for (c = 0; bufs && c < res->ncols; c++)
+		free(bufs[c]);
+	free(bufs);
+	free(bind);
+	free(lens);
+	free(nulls);
+	mysql_free_result(meta);
+	if (rc != DB_OK)
+		db_res_free(res);
+	return rc;
+}
+
+static int
+run(struct db *db, struct db_res *res, const char *sql, const char *fmt, va_list ap)
+{
+	struct bound	 b;
+	MYSQL_STMT	*st = NULL;
+	int		 rc, attempt, n;
+	va_list		 aq;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		va_copy(aq, ap);
+		n = bind_params(&b, fmt, aq);
+		va_end(aq);
+		if ((rc = prepare(db, sql, &st)) != DB_OK) {
+			if (rc == DB_UNAVAILABLE && attempt == 0 && !db->wrote && !db->in_tx)
+				continue;	/* nothing was sent: try a fresh connection */
+			return rc;
+		}
+		if (mysql_stmt_param_count(st) != (unsigned long)n) {
+			log_err("db: %d parameters bound, statement wants %lu: %s",
+			    n, mysql_stmt_param_count(st), sql);
+			abort();
+		}
+		if (n && mysql_stmt_bind_param(st, b.bind) != 0)
+			return classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		if (strncasecmp(sql, "SELECT", 6) != 0)
+			db->wrote = true;
+		if (mysql_stmt_execute(st) != 0) {
+			bool replay = replayable(db, sql);
+
+			rc = classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+			if (rc == DB_UNAVAILABLE && attempt == 0 && replay)
+				continue;
+			return rc;
+		}
+		db->insert_id = mysql_stmt_insert_id(st);
+		if (res != NULL)
+			return fetch_all(db, st, res);
+		rc = (int)mysql_stmt_affected_rows(st);
+		mysql_stmt_free_result(st);
+		return rc;
+	}
+	return DB_UNAVAILABLE;
+}
+
+int
+db_exec(struct db *db, const char *sql, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 rc;
+
+	va_start(ap, fmt);
+	rc = run(db, NULL, sql, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+db_query(struct db *db, struct db_res *res, const char *sql, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 rc;
+
+	memset(res, 0, sizeof(*res));
+	va_start(ap, fmt);
+	rc = run(db, res, sql, fmt, ap);
+	va_end(ap);
+	return rc < 0 ? rc : DB_OK;
+}
+
+unsigned long long
+db_insert_id(const struct db *db)
+{
+	return db->insert_id;
+}
+
+void
+db_request_begin(struct db *db)
+{
+	db->wrote = false;
+}
+
+void
+db_request_end(struct db *db)
+{
+	if (db->in_tx)
+		db_rollback(db);
+}
+
+int
+db_begin(struct db *db)
+{
+	int rc;
+
+	if (db->in_tx)
+		abort();
+	if ((rc = ensure_connected(db)) != DB_OK)
+		return rc;
+	if (mysql_real_query(db->conn, "START TRANSACTION", 17) != 0) {
+		rc = classify(db, mysql_errno(db->conn), mysql_error(db->conn));
+		if (rc != DB_UNAVAILABLE || db->wrote)
+			return rc;
+		/* A dead connection before anything was written: retry once. */
+		if ((rc = ensure_connected(db)) != DB_OK)
+			return rc;
+		if (mysql_real_query(db->conn, "START TRANSACTION", 17) != 0)
+			return classify(db, mysql_errno(db->conn), mysql_error(db->conn));
+	}
+	db->in_tx = true;
+	return DB_OK;
+}
+
+int
+db_commit(struct db *db)
+{
+	if (!db->in_tx || db->conn == NULL)
+		return DB_UNAVAILABLE;
+	db->in_tx = false;
+	if (mysql_commit(db->conn) != 0)
+		return classify(db, mysql_errno(db->conn), mysql_error(db->conn));
+	return DB_OK;
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (db->in_tx && db->conn != NULL && mysql_rollback(db->conn) != 0)
+		(void)classify(db, mysql_errno(db->conn), mysql_error(db->conn));
+	db->in_tx = false;
+}
+
+int
+db_ping(struct db *db)
+{
+	static const char sql[] = "SELECT 1";
+	struct db_res	 res;
+	int		 rc;
+
+	if ((rc = db_query(db, &res, sql, "")) != DB_OK)
+		return rc;
+	rc = res.nrows == 1 ? DB_OK : DB_ERROR;
+	db_res_free(&res);
+	return rc;
+}
+
+const char *
+db_res_str(const struct db_res *r, size_t row, size_t col)
+{
+	if (row >= r->nrows || col >= r->ncols)
+		abort();
+	return r->cells[row * r->ncols + col];
+}
+
+long long
+db_res_int(const struct db_res *r, size_t row, size_t col)
+{
+	const char *s = db_res_str(r, row, col);
+
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+bool
+db_res_null(const struct db_res *r, size_t row, size_t col)
+{
+	return db_res_str(r, row, col) == NULL;
+}
+
+void
+db_res_free(struct db_res *r)
+{
+	size_t i;
+
+	for (i = 0; r->cells && i < r->nrows * r->ncols; i++)
+		free(r->cells[i]);
+	free(r->cells);
+	free(r->lens);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *
+db_strerror(int rc)
+{
+	switch (rc) {
+	case DB_OK: return "ok";
+	case DB_UNAVAILABLE: return "database unavailable";
+	case DB_DUPLICATE: return "duplicate key";
+	case DB_RETRY: return "deadlock or lock timeout";
+	default: return "database error";
+	}
+}

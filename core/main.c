@@ -1,0 +1,195 @@
+/* yujing — command line: serve, check the configuration, migrate, add a
+ * user. */
+#include "conf.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <mysql.h>
+#include <sodium.h>
+
+#include "db.h"
+#include "log.h"
+#include "migrate.h"
+#include "password.h"
+#include "server.h"
+#include "users.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: yujing [-c FILE]               serve FastCGI requests\n"
+	    "       yujing -t [-c FILE]            check the configuration and exit\n"
+	    "       yujing migrate [-c FILE]       apply the database migrations\n"
+	    "       yujing user add [-c FILE] --username NAME --name 姓名 --role ROLE\n"
+	    "                       [--point ID] [--city CODE]   (password on stdin)\n"
+	    "       yujing hash-password           print the argon2id hash of stdin's line\n"
+	    "       yujing -v                      print the version\n");
+}
+
+static void
+emit(const char *line, void *arg)
+{
+	(void)arg;
+	printf("%s\n", line);
+}
+
+static int
+read_password(char *pw, size_t sz)
+{
+	struct termios	 old, quiet;
+	bool		 tty = isatty(STDIN_FILENO);
+	size_t		 n;
+
+	if (tty) {
+		fprintf(stderr, "password: ");
+		tcgetattr(STDIN_FILENO, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+	}
+	if (fgets(pw, (int)sz, stdin) == NULL)
+		pw[0] = '\0';
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
+		fprintf(stderr, "\n");
+	}
+	n = strlen(pw);
+	while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
+		pw[--n] = '\0';
+	return n > 0 ? 0 : -1;
+}
+
+static int
+cmd_user_add(const struct config *cfg, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "username", required_argument, NULL, 'u' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "point", required_argument, NULL, 'p' },
+		{ "city", required_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct users_input	 in;
+	struct users_error	 e;
+	struct db		 db;
+	char			 pw[512];
+	long long		 id;
+	int			 c, rc;
+
+	memset(&in, 0, sizeof(in));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 'u': in.username = optarg; break;
+		case 'n': in.name = optarg; break;
+		case 'r': in.role = optarg; break;
+		case 'p': in.point_id = atoll(optarg); break;
+		case 'C': in.city = optarg; break;
+		default: usage(stderr); return 2;
+		}
+	if (in.username == NULL || in.role == NULL) {
+		usage(stderr);
+		return 2;
+	}
+	if (in.name == NULL)
+		in.name = in.username;
+	if (read_password(pw, sizeof(pw)) == -1) {
+		fprintf(stderr, "yujing user add: no password given on standard input\n");
+		return 2;
+	}
+	in.password = pw;
+	db_init(&db, cfg);
+	rc = users_create(&db, cfg, &in, NULL, "cli", "cli", &id, &e);
+	db_close(&db);
+	sodium_memzero(pw, sizeof(pw));
+	if (rc != 0) {
+		if (e.db_rc != DB_OK)
+			fprintf(stderr, "yujing user add: %s: %s\n", db_strerror(e.db_rc), db.last_error);
+		else
+			fprintf(stderr, "yujing user add: %s%s%s\n", e.field ? e.field : "",
+			    e.field ? ": " : "", e.message);
+		return 1;
+	}
+	printf("user %s (%s) created with id %lld\n", in.username, in.role, id);
+	return 0;
+}
+
+static int
+cmd_hash_password(void)
+{
+	char pw[512], hash[PASSWORD_HASH_MAX];
+
+	if (read_password(pw, sizeof(pw)) == -1 || password_hash(pw, hash) != 0) {
+		fprintf(stderr, "yujing hash-password: no password on standard input\n");
+		return 1;
+	}
+	printf("%s\n", hash);
+	sodium_memzero(pw, sizeof(pw));
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config	 cfg;
+	const char	*conf = NULL;
+	char		 err[1024];
+	int		 c, test = 0, rc;
+
+	while ((c = getopt(argc, argv, "+c:thv")) != -1)
+		switch (c) {
+		case 'c': conf = optarg; break;
+		case 't': test = 1; break;
+		case 'v': printf("yujing %s\n", PACKAGE_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	argc -= optind;
+	argv += optind;
+
+	if (sodium_init() < 0) {
+		fprintf(stderr, "yujing: libsodium failed to initialise\n");
+		return 1;
+	}
+	if (argc > 0 && !strcmp(argv[0], "hash-password"))
+		return cmd_hash_password();
+
+	if (config_load(&cfg, conf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "yujing: %s\n", err);
+		if (test)
+			fprintf(stderr, "yujing: configuration file %s test failed\n", cfg.path);
+		config_free(&cfg);
+		return 1;
+	}
+	if (test) {
+		if (argc > 0 && !strcmp(argv[0], "dump"))
+			config_dump(&cfg, emit, NULL);
+		printf("yujing: configuration file %s test is successful\n", cfg.path);
+		config_free(&cfg);
+		return 0;
+	}
+	if (mysql_library_init(0, NULL, NULL) != 0) {
+		fprintf(stderr, "yujing: cannot initialise the MariaDB client library\n");
+		return 1;
+	}
+	if (argc == 0)
+		rc = server_run(&cfg);
+	else if (!strcmp(argv[0], "migrate"))
+		rc = migrate_run(&cfg, 1);
+	else if (argc >= 2 && !strcmp(argv[0], "user") && !strcmp(argv[1], "add"))
+		rc = cmd_user_add(&cfg, argc - 1, argv + 1);
+	else {
+		usage(stderr);
+		rc = 2;
+	}
+	mysql_library_end();
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,22 @@
+/* yujing — the route table: every path the API serves, and who may call it.
+ * A route that names no roles and is not public is closed to everyone. */
+#include "access.h"
+#include "app.h"
+#include "handlers.h"
+
+const struct route app_routes[] = {
+	{ HTTP_GET,    "/api/health",		h_health,		0, RF_PUBLIC },
+
+	{ HTTP_POST,   "/api/session",		h_session_login,	0, RF_PUBLIC | RF_JSON },
+	{ HTTP_GET,    "/api/session",		h_session_get,		ROLE_ANY, 0 },
+	{ HTTP_DELETE, "/api/session",		h_session_logout,	ROLE_ANY, 0 },
+	{ HTTP_PUT,    "/api/session/password",	h_session_password,	ROLE_ANY, RF_JSON },
+
+	{ HTTP_GET,    "/api/users",		h_users_list,		ROLE_ADMIN, 0 },
+	{ HTTP_POST,   "/api/users",		h_users_create,		ROLE_ADMIN, RF_JSON },
+	{ HTTP_GET,    "/api/users/{id}",	h_users_get,		ROLE_ADMIN, 0 },
+	{ HTTP_PATCH,  "/api/users/{id}",	h_users_update,		ROLE_ADMIN, RF_JSON },
+	{ HTTP_DELETE, "/api/users/{id}",	h_users_delete,		ROLE_ADMIN, 0 },
+};
+
+const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

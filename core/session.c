@@ -1,0 +1,146 @@
+/* yujing — sessions. */
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "access.h"
+
+void
+session_token_new(char out[SESSION_TOKEN_LEN + 1])
+{
+	unsigned char rnd[32];
+
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2base64(out, SESSION_TOKEN_LEN + 1, rnd, sizeof(rnd),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(rnd, sizeof(rnd));
+}
+
+bool
+session_token_wellformed(const char *t, size_t len)
+{
+	size_t i;
+
+	if (t == NULL || len != SESSION_TOKEN_LEN)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!((t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= 'a' && t[i] <= 'z') ||
+		    (t[i] >= '0' && t[i] <= '9') || t[i] == '-' || t[i] == '_'))
+			return false;
+	return true;
+}
+
+void
+session_token_hash(const char *tok, size_t len, unsigned char out[32])
+{
+	crypto_hash_sha256(out, (const unsigned char *)tok, len);
+}
+
+void
+session_csrf(const char *tok, size_t len, char out[SESSION_TOKEN_LEN + 1])
+{
+	static const unsigned char key[] = "yujing csrf token v1 derivation";
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)tok, len,
+	    key, sizeof(key) - 1);
+	sodium_bin2base64(out, SESSION_TOKEN_LEN + 1, h, sizeof(h),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+bool
+session_csrf_ok(const char *tok, size_t len, const char *header)
+{
+	char want[SESSION_TOKEN_LEN + 1];
+
+	if (header == NULL || strlen(header) != SESSION_TOKEN_LEN)
+		return false;
+	session_csrf(tok, len, want);
+	return sodium_memcmp(want, header, SESSION_TOKEN_LEN) == 0;
+}
+
+int
+session_create(struct db *db, long long user_id, const char *addr, int ttl,
+    char tok[SESSION_TOKEN_LEN + 1])
+{
+	static const char sql[] =
+	    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, addr) "
+	    "VALUES (?, ?, NOW(), NOW() + INTERVAL ? SECOND, ?)";
+	static const char purge[] =
+	    "DELETE FROM sessions WHERE expires_at < NOW() - INTERVAL 1 DAY LIMIT 100";
+	unsigned char	 h[32];
+	int		 rc;
+
+	session_token_new(tok);
+	session_token_hash(tok, SESSION_TOKEN_LEN, h);
+	if ((rc = db_exec(db, sql, "biis", h, sizeof(h), user_id, (long long)ttl, addr)) < 0)
+		return rc;
+	rc = db_exec(db, purge, "");
+	return rc < 0 ? rc : DB_OK;
+}
+
+int
+session_lookup(struct db *db, const char *tok, size_t len, struct user *u, bool *found)
+{
+	static const char sql[] =
+	    "SELECT u.id, u.username, u.name, u.role, u.point_id, u.city "
+	    "FROM sessions s JOIN users u ON u.id = s.user_id "
+	    "WHERE s.token_hash = ? AND s.expires_at > NOW() "
+	    "AND u.disabled = 0 AND u.deleted_at IS NULL";
+	unsigned char	 h[32];
+	struct db_res	 res;
+	int		 rc;
+
+	*found = false;
+	if (!session_token_wellformed(tok, len))
+		return DB_OK;
+	session_token_hash(tok, len, h);
+	if ((rc = db_query(db, &res, sql, "b", h, sizeof(h))) != DB_OK)
+		return rc;
+	if (res.nrows == 1) {
+		memset(u, 0, sizeof(*u));
+		u->id = db_res_int(&res, 0, 0);
+		snprintf(u->username, sizeof(u->username), "%s", db_res_str(&res, 0, 1));
+		snprintf(u->name, sizeof(u->name), "%s", db_res_str(&res, 0, 2));
+		u->role = role_parse(db_res_str(&res, 0, 3));
+		u->point_id = db_res_int(&res, 0, 4);
+		if (!db_res_null(&res, 0, 5))
+			snprintf(u->city, sizeof(u->city), "%s", db_res_str(&res, 0, 5));
+		*found = u->role != 0;
+	}
+	db_res_free(&res);
+	return DB_OK;
+}
+
+int
+session_delete(struct db *db, const char *tok, size_t len)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE token_hash = ?";
+	unsigned char	 h[32];
+	int		 rc;
+
+	session_token_hash(tok, len, h);
+	rc = db_exec(db, sql, "b", h, sizeof(h));
+	return rc < 0 ? rc : DB_OK;
+}
+
+int
+session_revoke_user(struct db *db, long long user_id, const char *keep)
+{
+	static const char all[] = "DELETE FROM sessions WHERE user_id = ?";
+	static const char but[] = "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?";
+	unsigned char	 h[32];
+	int		 rc;
+
+	if (keep == NULL)
+		rc = db_exec(db, all, "i", user_id);
+	else {
+		session_token_hash(keep, strlen(keep), h);
+		rc = db_exec(db, but, "ib", user_id, h, sizeof(h));
+	}
+	return rc < 0 ? rc : DB_OK;
+}

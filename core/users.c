@@ -1,0 +1,280 @@
+/* yujing — user account rules. */
+#include "users.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "access.h"
+#include "audit.h"
+#include "password.h"
+#include "session.h"
+
+static int
+refuse(struct users_error *e, enum http_err code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+refuse(struct users_error *e, enum http_err code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->db_rc = DB_OK;
+	e->code = code;
+	e->field = field;
+	va_start(ap, fmt);
+	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+dbfail(struct db *db, struct users_error *e, int rc)
+{
+	db_rollback(db);
+	e->db_rc = rc;
+	e->field = NULL;
+	e->message[0] = '\0';
+	return -1;
+}
+
+/* Point and city that go with a role: a point account takes its point's
+ * city; a city account needs one of the province's cities; the others have
+ * neither. */
+static int
+check_scope(struct db *db, int role, long long *point_id, char city[8],
+    struct users_error *e)
+{
+	static const char get_point[] = "SELECT city FROM points WHERE id = ?";
+	static const char get_city[] =
+	    "SELECT 1 FROM regions WHERE code = ? AND level = 'city'";
+	struct db_res	 res;
+	int		 rc;
+	bool		 found;
+
+	switch (role) {
+	case ROLE_POINT:
+		if (*point_id <= 0)
+			return refuse(e, ERR_INVALID, "point_id", "预警点账号须指定所属预警点");
+		if ((rc = db_query(db, &res, get_point, "i", *point_id)) != DB_OK)
+			return dbfail(db, e, rc);
+		found = res.nrows == 1;
+		if (found)
+			snprintf(city, 8, "%s", db_res_null(&res, 0, 0) ? "" : db_res_str(&res, 0, 0));
+		db_res_free(&res);
+		if (!found)
+			return refuse(e, ERR_INVALID, "point_id", "所属预警点不存在");
+		return 0;
+	case ROLE_CITY:
+		if (*point_id != 0)
+			return refuse(e, ERR_INVALID, "point_id", "地市账号不能指定预警点");
+		if (city[0] == '\0')
+			return refuse(e, ERR_INVALID, "city", "地市账号须指定所属地市");
+		if ((rc = db_query(db, &res, get_city, "s", city)) != DB_OK)
+			return dbfail(db, e, rc);
+		found = res.nrows == 1;
+		db_res_free(&res);
+		if (!found)
+			return refuse(e, ERR_INVALID, "city", "所属地市须为浙江省 11 个地市之一（如杭州市 330100）");
+		return 0;
+	default:
+		*point_id = 0;
+		city[0] = '\0';
+		return 0;
+	}
+}
+
+int
+users_create(struct db *db, const struct config *cfg, const struct users_input *in,
+    const struct user *actor, const char *addr, const char *request_id,
+    long long *id, struct users_error *e)
+{
+	static const char exists[] = "SELECT id FROM users WHERE username = ?";
+	static const char ins[] =
+	    "INSERT INTO users (username, name, role, point_id, city, password_hash, "
+	    "disabled, version, created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, 1, NOW(), NOW())";
+	char		 hash[PASSWORD_HASH_MAX], city[8], msg[128];
+	const char	*weak;
+	long long	 point_id = in->point_id;
+	struct db_res	 res;
+	int		 role, rc;
+	bool		 dup;
+
+	memset(e, 0, sizeof(*e));
+	if ((role = role_parse(in->role)) == 0)
+		return refuse(e, ERR_INVALID, "role", "角色须为 admin、province、city、point、editor 之一");
+	if ((weak = password_weak(in->password, cfg->password_min_length, msg, sizeof(msg))) != NULL)
+		return refuse(e, ERR_INVALID, "password", "%s", weak);
+	snprintf(city, sizeof(city), "%s", in->city ? in->city : "");
+	if (password_hash(in->password, hash) != 0)
+		return dbfail(db, e, DB_ERROR);
+	if ((rc = db_begin(db)) != DB_OK)
+		return dbfail(db, e, rc);
+	if (check_scope(db, role, &point_id, city, e) == -1) {
+		db_rollback(db);
+		return -1;
+	}
+	if ((rc = db_query(db, &res, exists, "s", in->username)) != DB_OK)
+		return dbfail(db, e, rc);
+	dup = res.nrows > 0;
+	db_res_free(&res);
+	if (dup) {
+		db_rollback(db);
+		return refuse(e, ERR_INVALID, "username", "用户名“%s”已存在", in->username);
+	}
+	rc = db_exec(db, ins, "sssIssi", in->username, in->name, role_name(role),
+	    point_id ? &point_id : NULL, city[0] ? city : NULL, hash,
+	    (long long)in->disabled);
+	if (rc == DB_DUPLICATE) {
+		db_rollback(db);
+		return refuse(e, ERR_INVALID, "username", "用户名“%s”已存在", in->username);
+	}
+	if (rc < 0)
+		return dbfail(db, e, rc);
+	*id = (long long)db_insert_id(db);
+	rc = audit_write(db, actor, addr, request_id, "user.create", "user", *id,
+	    json_pack("{s:s, s:s, s:s, s:o, s:o, s:b}", "username", in->username,
+	    "name", in->name, "role", role_name(role),
+	    "point_id", point_id ? json_integer(point_id) : json_null(),
+	    "city", city[0] ? json_string(city) : json_null(), "disabled", in->disabled));
+	if (rc != DB_OK || (rc = db_commit(db)) != DB_OK)
+		return dbfail(db, e, rc);
+	sodium_memzero(hash, sizeof(hash));
+	return 0;
+}
+
+static void
+change_s(json_t *d, const char *k, const char *old, const char *new)
+{
+	if ((old == NULL) != (new == NULL) || (old && strcmp(old, new)))
+		json_object_set_new(d, k, json_pack("[o, o]",
+		    old ? json_string(old) : json_null(), new ? json_string(new) : json_null()));
+}
+
+int
+users_update(struct db *db, const struct config *cfg, long long id,
+    const struct users_patch *p, const struct user *actor, const char *addr,
+    const char *request_id, struct users_error *e)
+{
+	static const char get[] =
+	    "SELECT name, role, point_id, city, disabled, version FROM users "
+	    "WHERE id = ? AND deleted_at IS NULL FOR UPDATE";
+	static const char upd[] =
+	    "UPDATE users SET name = ?, role = ?, point_id = ?, city = ?, disabled = ?, "
+	    "password_hash = COALESCE(?, password_hash), version = version + 1, "
+	    "updated_at = NOW() WHERE id = ?";
+	struct db_res	 res;
+	char		 name[256], city[8], oldcity[8], hash[PASSWORD_HASH_MAX], msg[128];
+	const char	*weak;
+	long long	 point_id, oldpoint;
+	int		 role, oldrole, rc;
+	bool		 disabled, olddisabled;
+	json_t		*d;
+
+	memset(e, 0, sizeof(*e));
+	if (p->role != NULL && role_parse(p->role) == 0)
+		return refuse(e, ERR_INVALID, "role", "角色须为 admin、province、city、point、editor 之一");
+	if (p->password != NULL &&
+	    (weak = password_weak(p->password, cfg->password_min_length, msg, sizeof(msg))) != NULL)
+		return refuse(e, ERR_INVALID, "password", "%s", weak);
+	if (p->password != NULL && password_hash(p->password, hash) != 0)
+		return dbfail(db, e, DB_ERROR);
+	if ((rc = db_begin(db)) != DB_OK)
+		return dbfail(db, e, rc);
+	if ((rc = db_query(db, &res, get, "i", id)) != DB_OK)
+		return dbfail(db, e, rc);
+	if (res.nrows == 0) {
+		db_res_free(&res);
+		db_rollback(db);
+		return refuse(e, ERR_NOT_FOUND, NULL, "用户不存在");
+	}
+	snprintf(name, sizeof(name), "%s", db_res_str(&res, 0, 0));
+	oldrole = role_parse(db_res_str(&res, 0, 1));
+	oldpoint = db_res_int(&res, 0, 2);
+	snprintf(oldcity, sizeof(oldcity), "%s", db_res_null(&res, 0, 3) ? "" : db_res_str(&res, 0, 3));
+	olddisabled = db_res_int(&res, 0, 4) != 0;
+	if (db_res_int(&res, 0, 5) != p->version) {
+		db_res_free(&res);
+		db_rollback(db);
+		return refuse(e, ERR_CONFLICT, "version", "该用户已被他人修改，请刷新后重试");
+	}
+	db_res_free(&res);
+
+	role = p->role ? role_parse(p->role) : oldrole;
+	point_id = p->set_point ? p->point_id : oldpoint;
+	if (p->set_city)
+		snprintf(city, sizeof(city), "%s", p->city ? p->city : "");
+	else
+		snprintf(city, sizeof(city), "%s", oldcity);
+	disabled = p->set_disabled ? p->disabled : olddisabled;
+	if (actor != NULL && actor->id == id && (role != oldrole || disabled)) {
+		db_rollback(db);
+		return refuse(e, ERR_INVALID, role != oldrole ? "role" : "disabled",
+		    "不能修改自己的角色或停用自己的账号");
+	}
+	if (check_scope(db, role, &point_id, city, e) == -1) {
+		db_rollback(db);
+		return -1;
+	}
+	rc = db_exec(db, upd, "ssIsisi", p->name ? p->name : name, role_name(role),
+	    point_id ? &point_id : NULL, city[0] ? city : NULL, (long long)disabled,
+	    p->password ? hash : NULL, id);
+	if (rc < 0)
+		return dbfail(db, e, rc);
+	if (disabled || p->password != NULL || role != oldrole || point_id != oldpoint ||
+	    strcmp(city, oldcity) != 0) {
+		/* Whoever held a session under the old terms logs in again. */
+		if ((rc = session_revoke_user(db, id, NULL)) != DB_OK)
+			return dbfail(db, e, rc);
+	}
+	d = json_object();
+	if (p->name)
+		change_s(d, "name", name, p->name);
+	change_s(d, "role", role_name(oldrole), role_name(role));
+	if (point_id != oldpoint)
+		json_object_set_new(d, "point_id", json_pack("[o, o]",
+		    oldpoint ? json_integer(oldpoint) : json_null(),
+		    point_id ? json_integer(point_id) : json_null()));
+	change_s(d, "city", oldcity[0] ? oldcity : NULL, city[0] ? city : NULL);
+	if (disabled != olddisabled)
+		json_object_set_new(d, "disabled", json_pack("[b, b]", olddisabled, disabled));
+	if (p->password)
+		json_object_set_new(d, "password", json_string("changed"));
+	if ((rc = audit_write(db, actor, addr, request_id, "user.update", "user", id, d)) != DB_OK ||
+	    (rc = db_commit(db)) != DB_OK)
+		return dbfail(db, e, rc);
+	sodium_memzero(hash, sizeof(hash));
+	return 0;
+}
+
+int
+users_delete(struct db *db, long long id, const struct user *actor,
+    const char *addr, const char *request_id, struct users_error *e)
+{
+	static const char del[] =
+	    "UPDATE users SET deleted_at = NOW(), disabled = 1, version = version + 1, "
+	    "updated_at = NOW() WHERE id = ? AND deleted_at IS NULL";
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	if (actor != NULL && actor->id == id)
+		return refuse(e, ERR_INVALID, NULL, "不能删除自己的账号");
+	if ((rc = db_begin(db)) != DB_OK)
+		return dbfail(db, e, rc);
+	if ((rc = db_exec(db, del, "i", id)) < 0)
+		return dbfail(db, e, rc);
+	if (rc == 0) {
+		db_rollback(db);
+		return refuse(e, ERR_NOT_FOUND, NULL, "用户不存在");
+	}
+	if ((rc = session_revoke_user(db, id, NULL)) != DB_OK ||
+	    (rc = audit_write(db, actor, addr, request_id, "user.delete", "user", id, NULL)) != DB_OK ||
+	    (rc = db_commit(db)) != DB_OK)
+		return dbfail(db, e, rc);
+	return 0;
+}

@@ -1,0 +1,131 @@
+/* yujing — field validation with messages a clerk can act on. */
+#include "validate.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+fail(struct req *r, enum http_err e, const struct vfield *f, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+fail(struct req *r, enum http_err e, const struct vfield *f, const char *fmt, ...)
+{
+	char	 msg[512];
+	int	 n;
+	va_list	 ap;
+
+	n = snprintf(msg, sizeof(msg), "%s", f->label);
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	va_end(ap);
+	http_error(r, e, msg, f->name);
+	return -1;
+}
+
+int
+validate_object(struct req *r, const json_t *obj, const struct vfield *f,
+    size_t n, struct vval *out)
+{
+	size_t		 i, len;
+	json_t		*v;
+	const char	*why;
+
+	for (i = 0; i < n; i++, f++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		v = json_object_get(obj, f->name);
+		if (v == NULL || (json_is_null(v) && !(f->flags & VF_NULLABLE))) {
+			if (f->flags & VF_REQUIRED)
+				return fail(r, ERR_INVALID, f, "不能为空");
+			continue;
+		}
+		out[i].present = true;
+		if (json_is_null(v)) {
+			if (f->flags & VF_REQUIRED)
+				return fail(r, ERR_INVALID, f, "不能为空");
+			out[i].null = true;
+			continue;
+		}
+		switch (f->type) {
+		case VT_STRING:
+			if (!json_is_string(v))
+				return fail(r, ERR_BAD_REQUEST, f, "应为字符串");
+			out[i].s = json_string_value(v);
+			if (strlen(out[i].s) != json_string_length(v))
+				return fail(r, ERR_BAD_REQUEST, f, "含有非法字符");
+			len = http_utf8_len(out[i].s);
+			if (len == 0 && (f->flags & VF_REQUIRED))
+				return fail(r, ERR_INVALID, f, "不能为空");
+			if (f->max > 0 && (long long)len > f->max)
+				return fail(r, ERR_INVALID, f, "不能超过 %lld 个字", f->max);
+			if (len > 0 && (long long)len < f->min)
+				return fail(r, ERR_INVALID, f, "至少需要 %lld 个字", f->min);
+			if (len > 0 && f->check != NULL && (why = f->check(out[i].s)) != NULL)
+				return fail(r, ERR_INVALID, f, "%s", why);
+			break;
+		case VT_INT:
+			if (!json_is_integer(v))
+				return fail(r, ERR_BAD_REQUEST, f, "应为整数");
+			out[i].i = json_integer_value(v);
+			if (out[i].i < f->min || out[i].i > f->max)
+				return fail(r, ERR_INVALID, f, "须在 %lld 到 %lld 之间", f->min, f->max);
+			break;
+		case VT_BOOL:
+			if (!json_is_boolean(v))
+				return fail(r, ERR_BAD_REQUEST, f, "应为 true 或 false");
+			out[i].b = json_is_true(v);
+			break;
+		}
+	}
+	return 0;
+}
+
+static int
+query_int(struct req *r, const char *key, const char *label, long long def,
+    long long min, long long max, long long *out)
+{
+	const char	*s = http_query(r, key);
+	char		*end, msg[256];
+	long long	 v;
+
+	*out = def;
+	if (s == NULL || *s == '\0')
+		return 0;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end != '\0' || v < min || v > max) {
+		snprintf(msg, sizeof(msg), "%s须为 %lld 到 %lld 之间的整数", label, min, max);
+		http_error(r, ERR_INVALID, msg, key);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+validate_paging(struct req *r, long long *page, long long *per_page)
+{
+	if (query_int(r, "page", "页码", 1, 1, 1000000, page) == -1)
+		return -1;
+	return query_int(r, "per_page", "每页条数", 20, 1, 200, per_page);
+}
+
+int
+validate_query_bool(struct req *r, const char *key, const char *label)
+{
+	const char	*s = http_query(r, key);
+	char		 msg[256];
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	if (!strcmp(s, "true") || !strcmp(s, "1"))
+		return 1;
+	if (!strcmp(s, "false") || !strcmp(s, "0"))
+		return 0;
+	snprintf(msg, sizeof(msg), "%s须为 true 或 false", label);
+	http_error(r, ERR_INVALID, msg, key);
+	return -2;
+}

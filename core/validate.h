@@ -1,0 +1,51 @@
+/* yujing — input declared as tables of fields; a validator fills typed
+ * values or answers the request with the error (kcgi style): handlers never
+ * touch raw JSON for their inputs. */
+#ifndef YJ_VALIDATE_H
+#define YJ_VALIDATE_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "http.h"
+
+enum vtype {
+	VT_STRING,
+	VT_INT,
+	VT_BOOL,
+};
+
+enum vflags {
+	VF_REQUIRED	= 1 << 0,	/* must be present and not empty */
+	VF_NULLABLE	= 1 << 1,	/* null is accepted (and reported) */
+};
+
+struct vfield {
+	const char	*name;
+	const char	*label;		/* Chinese, for messages */
+	enum vtype	 type;
+	unsigned	 flags;
+	long long	 min, max;	/* string: length in characters; int: value */
+	/* Extra check for strings: NULL when fine, else the message. */
+	const char	*(*check)(const char *);
+};
+
+struct vval {
+	bool		 present;
+	bool		 null;
+	const char	*s;		/* borrowed from the request's JSON */
+	long long	 i;
+	bool		 b;
+};
+
+/* 0 with out[] filled (one per field), or -1 with the error answered. */
+int	 validate_object(struct req *, const json_t *obj, const struct vfield *,
+	    size_t n, struct vval *out);
+
+/* ?page=&per_page= with defaults 1 and 20, per_page at most 200. */
+int	 validate_paging(struct req *, long long *page, long long *per_page);
+/* An optional boolean query parameter: -1 absent, 0, 1; -2 answered. */
+int	 validate_query_bool(struct req *, const char *key, const char *label);
+
+#endif

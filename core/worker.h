@@ -1,0 +1,15 @@
+/* yujing — what one worker thread owns: its database connection (and, with
+ * the rules engine, its Lua state).  Nothing in here is shared. */
+#ifndef YJ_WORKER_H
+#define YJ_WORKER_H
+
+#include "conf.h"
+#include "db.h"
+
+struct worker {
+	int			 idx;
+	const struct config	*cfg;
+	struct db		 db;
+};
+
+#endif
