@@ -82,10 +82,16 @@ set_value(struct config *c, const struct key *k, const char *v,
 	errno = 0;
 	n = strtoll(v, &end, k->kind == K_MODE ? 8 : 10);
 	if (k->kind == K_SIZE && end != v && *end != '\0' && end[1] == '\0') {
+		long long mult = 0;
+
 		switch (*end) {
-		case 'k': case 'K': n *= 1024; end++; break;
-		case 'm': case 'M': n *= 1024 * 1024; end++; break;
+		case 'k': case 'K': mult = 1024; break;
+		case 'm': case 'M': mult = 1024 * 1024; break;
 		default: break;
+		}
+		if (mult != 0) {
+			end++;
+			n = n > k->max / mult ? k->max + 1 : n * mult;
 		}
 	}
 	if (errno || end == v || *end != '\0' || n < k->min || n > k->max) {

@@ -6,6 +6,8 @@
 
 /* h_health.c */
 void	 h_health(struct req *);
+/* h_openapi.c */
+void	 h_openapi(struct req *);
 /* h_session.c */
 void	 h_session_login(struct req *);
 void	 h_session_get(struct req *);

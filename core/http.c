@@ -95,6 +95,10 @@ http_urldecode(const char *src, size_t len, bool form)
 				free(dst);
 				return NULL;
 			}
+			if (hi == 0 && lo == 0) {	/* %00 would cut the string */
+				free(dst);
+				return NULL;
+			}
 			*d++ = (char)(hi << 4 | lo);
 			i += 2;
 		} else if (form && src[i] == '+')

@@ -66,47 +66,21 @@ read_password(char *pw, size_t sz)
 }
 
 static int
-cmd_user_add(const struct config *cfg, int argc, char **argv)
+cmd_user_add(const struct config *cfg, struct users_input *in)
 {
-	static const struct option opts[] = {
-		{ "username", required_argument, NULL, 'u' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "role", required_argument, NULL, 'r' },
-		{ "point", required_argument, NULL, 'p' },
-		{ "city", required_argument, NULL, 'C' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct users_input	 in;
 	struct users_error	 e;
 	struct db		 db;
 	char			 pw[512];
 	long long		 id;
-	int			 c, rc;
+	int			 rc;
 
-	memset(&in, 0, sizeof(in));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
-		switch (c) {
-		case 'u': in.username = optarg; break;
-		case 'n': in.name = optarg; break;
-		case 'r': in.role = optarg; break;
-		case 'p': in.point_id = atoll(optarg); break;
-		case 'C': in.city = optarg; break;
-		default: usage(stderr); return 2;
-		}
-	if (in.username == NULL || in.role == NULL) {
-		usage(stderr);
-		return 2;
-	}
-	if (in.name == NULL)
-		in.name = in.username;
 	if (read_password(pw, sizeof(pw)) == -1) {
 		fprintf(stderr, "yujing user add: no password given on standard input\n");
 		return 2;
 	}
-	in.password = pw;
+	in->password = pw;
 	db_init(&db, cfg);
-	rc = users_create(&db, cfg, &in, NULL, "cli", "cli", &id, &e);
+	rc = users_create(&db, cfg, in, NULL, "cli", "cli", &id, &e);
 	db_close(&db);
 	sodium_memzero(pw, sizeof(pw));
 	if (rc != 0) {
@@ -117,7 +91,41 @@ cmd_user_add(const struct config *cfg, int argc, char **argv)
 			    e.field ? ": " : "", e.message);
 		return 1;
 	}
-	printf("user %s (%s) created with id %lld\n", in.username, in.role, id);
+	printf("user %s (%s) created with id %lld\n", in->username, in->role, id);
+	return 0;
+}
+
+/* Options of "user add"; -c may come after the command words too. */
+static int
+parse_user_add(int argc, char **argv, struct users_input *in, const char **conf)
+{
+	static const struct option opts[] = {
+		{ "username", required_argument, NULL, 'u' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "point", required_argument, NULL, 'p' },
+		{ "city", required_argument, NULL, 'C' },
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(in, 0, sizeof(*in));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1)
+		switch (c) {
+		case 'u': in->username = optarg; break;
+		case 'n': in->name = optarg; break;
+		case 'r': in->role = optarg; break;
+		case 'p': in->point_id = atoll(optarg); break;
+		case 'C': in->city = optarg; break;
+		case 'c': *conf = optarg; break;
+		default: return -1;
+		}
+	if (optind != argc || in->username == NULL || in->role == NULL)
+		return -1;
+	if (in->name == NULL)
+		in->name = in->username;
 	return 0;
 }
 
@@ -138,10 +146,11 @@ cmd_hash_password(void)
 int
 main(int argc, char **argv)
 {
-	struct config	 cfg;
-	const char	*conf = NULL;
-	char		 err[1024];
-	int		 c, test = 0, rc;
+	struct config		 cfg;
+	struct users_input	 in;
+	const char		*conf = NULL, *cmd = NULL;
+	char			 err[1024];
+	int			 c, test = 0, rc;
 
 	while ((c = getopt(argc, argv, "+c:thv")) != -1)
 		switch (c) {
@@ -158,8 +167,33 @@ main(int argc, char **argv)
 		fprintf(stderr, "yujing: libsodium failed to initialise\n");
 		return 1;
 	}
-	if (argc > 0 && !strcmp(argv[0], "hash-password"))
-		return cmd_hash_password();
+	if (argc > 0) {
+		cmd = argv[0];
+		if (!strcmp(cmd, "hash-password") && argc == 1)
+			return cmd_hash_password();
+		if (!strcmp(cmd, "migrate")) {
+			optind = 1;
+			while ((c = getopt(argc, argv, "c:")) != -1)
+				if (c == 'c')
+					conf = optarg;
+				else {
+					usage(stderr);
+					return 2;
+				}
+			if (optind != argc) {
+				usage(stderr);
+				return 2;
+			}
+		} else if (!strcmp(cmd, "user") && argc >= 2 && !strcmp(argv[1], "add")) {
+			if (parse_user_add(argc - 1, argv + 1, &in, &conf) == -1) {
+				usage(stderr);
+				return 2;
+			}
+		} else if (!(test && !strcmp(cmd, "dump") && argc == 1)) {
+			usage(stderr);
+			return 2;
+		}
+	}
 
 	if (config_load(&cfg, conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "yujing: %s\n", err);
@@ -169,7 +203,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (test) {
-		if (argc > 0 && !strcmp(argv[0], "dump"))
+		if (cmd != NULL)
 			config_dump(&cfg, emit, NULL);
 		printf("yujing: configuration file %s test is successful\n", cfg.path);
 		config_free(&cfg);
@@ -179,16 +213,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "yujing: cannot initialise the MariaDB client library\n");
 		return 1;
 	}
-	if (argc == 0)
+	if (cmd == NULL)
 		rc = server_run(&cfg);
-	else if (!strcmp(argv[0], "migrate"))
+	else if (!strcmp(cmd, "migrate"))
 		rc = migrate_run(&cfg, 1);
-	else if (argc >= 2 && !strcmp(argv[0], "user") && !strcmp(argv[1], "add"))
-		rc = cmd_user_add(&cfg, argc - 1, argv + 1);
-	else {
-		usage(stderr);
-		rc = 2;
-	}
+	else
+		rc = cmd_user_add(&cfg, &in);
 	mysql_library_end();
 	config_free(&cfg);
 	return rc;

@@ -69,7 +69,7 @@ password_weak(const char *pw, int min_length, char *msg, size_t msgsz)
 		snprintf(msg, msgsz, "密码至少需要 %d 个字符", min_length);
 		return msg;
 	}
-	if (strlen(pw) > 128)
+	if (http_utf8_len(pw) > 128)
 		return "密码不能超过 128 个字符";
 	for (p = pw; *p; p++) {
 		if (*p >= 'a' && *p <= 'z') lower = 1;

@@ -18,8 +18,10 @@ match(const char *pat, const char *path, long long *params, size_t *np)
 				return false;
 			ps = path;
 			v = 0;
+			if (*path == '0')	/* no leading zeros: one spelling per id */
+				return false;
 			while (*path >= '0' && *path <= '9') {
-				if (v > (0x7fffffffffffffffLL - 9) / 10)
+				if (v > (0x7fffffffffffffffLL - (*path - '0')) / 10)
 					return false;
 				v = v * 10 + (*path - '0');
 				path++;

@@ -61,7 +61,9 @@ validate_object(struct req *r, const json_t *obj, const struct vfield *f,
 				return fail(r, ERR_INVALID, f, "不能为空");
 			if (f->max > 0 && (long long)len > f->max)
 				return fail(r, ERR_INVALID, f, "不能超过 %lld 个字", f->max);
-			if (len > 0 && (long long)len < f->min)
+			if (len == 0 && f->min > 0)
+				return fail(r, ERR_INVALID, f, "不能为空");
+			if ((long long)len < f->min)
 				return fail(r, ERR_INVALID, f, "至少需要 %lld 个字", f->min);
 			if (len > 0 && f->check != NULL && (why = f->check(out[i].s)) != NULL)
 				return fail(r, ERR_INVALID, f, "%s", why);
@@ -96,7 +98,8 @@ query_int(struct req *r, const char *key, const char *label, long long def,
 		return 0;
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (errno || *end != '\0' || v < min || v > max) {
+	/* Digits only: no sign, no spaces. */
+	if (*s < '0' || *s > '9' || errno || *end != '\0' || v < min || v > max) {
 		snprintf(msg, sizeof(msg), "%s须为 %lld 到 %lld 之间的整数", label, min, max);
 		http_error(r, ERR_INVALID, msg, key);
 		return -1;

@@ -1,0 +1,127 @@
+#!/bin/bash
+# Benchmarks the running local stack with wrk. Each entry is compared with
+# the ceiling: tests/bench/hello, a FastCGI responder that does no work,
+# with yujing's thread count, behind the same nginx. Start the stack first
+# (tests/stack.sh up); the demo data provides the login.
+set -eu
+
+usage() {
+	cat <<'EOF'
+usage: tests/bench.sh [options]
+  --name NAME         stack name (default demo)
+  --port N            HTTP port (default: the stack's)
+  --duration S        seconds per benchmark (default 10)
+  --connections N     wrk connections (default 16)
+  --threads N         wrk threads (default 2)
+EOF
+}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+
+name=demo port="" duration=10 connections=16 wrk_threads=2
+while [ $# -gt 0 ]; do
+	case $1 in
+	--name) name=${2:?--name needs a value}; shift ;;
+	--port) port=${2:?--port needs a value}; shift ;;
+	--duration) duration=${2:?--duration needs a value}; shift ;;
+	--connections) connections=${2:?--connections needs a value}; shift ;;
+	--threads) wrk_threads=${2:?--threads needs a value}; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+	shift
+done
+
+# The benchmarks, in order: NAME PATH LOGIN, where LOGIN "yes" sends the
+# session cookie of the demo user province. The first is the ceiling.
+benches=(
+	"ceiling /bench/hello no"
+	"health /api/health no"
+	"session /api/session yes"
+)
+# The entry that must reach TARGET percent of the ceiling.
+target=session target_pct=40
+
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+RUN=$ROOT/.run/$name
+[ -f "$RUN/stack.env" ] || die "no stack \"$name\"; start it with: tests/stack.sh up --name $name"
+recorded() { sed -n "s/^$1=//p" "$RUN/stack.env"; }
+port=${port:-$(recorded PORT)}
+threads=$(recorded THREADS)
+hello_socket=$(recorded HELLO_SOCKET)
+url=http://127.0.0.1:$port
+command -v wrk >/dev/null || die "wrk is not installed; run tests/deps.sh"
+
+# The ceiling responder: built with the project, else compiled here.
+hello=$ROOT/build/tests/bench/hello
+if [ ! -x "$hello" ]; then
+	hello=$RUN/hello
+	if [ ! -x "$hello" ] || [ "$ROOT/tests/bench/hello.c" -nt "$hello" ]; then
+		# shellcheck disable=SC2046  # pkg-config prints several words
+		cc -O2 -Wall -Wextra -Werror $(pkg-config --cflags fcgi) \
+		    -o "$hello" "$ROOT/tests/bench/hello.c" $(pkg-config --libs fcgi) -pthread \
+		    || die "cannot compile tests/bench/hello.c"
+	fi
+fi
+
+jar=$(mktemp)
+hello_pid=""
+cleanup() {
+	if [ -n "$hello_pid" ]; then
+		kill "$hello_pid" 2>/dev/null || true
+		wait "$hello_pid" 2>/dev/null || true
+	fi
+	rm -f "$jar" "$hello_socket"
+}
+trap cleanup EXIT
+
+"$hello" "$hello_socket" "$threads" </dev/null >"$RUN/hello.log" 2>&1 &
+hello_pid=$!
+for ((i = 0; i < 50; i++)); do
+	[ -S "$hello_socket" ] && break
+	kill -0 "$hello_pid" 2>/dev/null || break
+	sleep 0.1
+done
+code=$(curl -s -o /dev/null -w '%{http_code}' "$url/bench/hello") || true
+[ "$code" = 200 ] || die "GET $url/bench/hello answered $code, not 200 (see .run/$name/hello.log)"
+
+code=$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" -H 'Content-Type: application/json' \
+    --data '{"username":"province","password":"Demo#2019"}' "$url/api/session") || true
+[ "$code" = 200 ] || die "login as province answered $code, not 200 (demo data loaded?)"
+cookie=$(awk '$6 == "yj_session" { print $7 }' "$jar")
+[ -n "$cookie" ] || die "login as province set no yj_session cookie"
+
+printf 'wrk: %s s, %s connections, %s threads; yujing and hello: %s threads\n\n' \
+    "$duration" "$connections" "$wrk_threads" "$threads"
+printf '%-10s %-16s %12s %10s %9s\n' benchmark path req/s p99 ceiling
+failed=0 ceiling="" verdict=""
+for b in "${benches[@]}"; do
+	read -r bname path login <<<"$b"
+	args=(--latency -t "$wrk_threads" -c "$connections" -d "${duration}s")
+	[ "$login" = no ] || args+=(-H "Cookie: yj_session=$cookie")
+	out=$(wrk "${args[@]}" "$url$path" 2>&1) || { printf '%s\n' "$out" >&2; die "wrk failed on $path"; }
+	printf '%s\n' "$out" >"$RUN/bench-$bname.txt"
+	rps=$(awk '$1 == "Requests/sec:" { print $2 }' <<<"$out")
+	p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
+	bad=$(awk -F': *' '/Non-2xx or 3xx responses/ { print $2 }' <<<"$out")
+	errs=$(sed -n 's/^ *Socket errors: //p' <<<"$out")
+	[ -n "$ceiling" ] || ceiling=$rps
+	pct=$(awk -v r="$rps" -v c="$ceiling" 'BEGIN { printf "%.0f", c > 0 ? 100 * r / c : 0 }')
+	printf '%-10s %-16s %12s %10s %8s%%\n' "$bname" "$path" "$rps" "$p99" "$pct"
+	[ -z "$errs" ] || printf '  socket errors: %s\n' "$errs"
+	if [ -n "$bad" ]; then
+		printf '  %s responses were not 2xx/3xx: the numbers above measure errors (see .run/%s/bench-%s.txt)\n' \
+		    "$bad" "$name" "$bname"
+		failed=1
+	elif [ "$bname" = "$target" ]; then
+		if [ "$pct" -ge "$target_pct" ]; then
+			verdict="reached: GET $path with a session runs at $pct% of the ceiling (target $target_pct%)"
+		else
+			verdict="missed: GET $path with a session runs at $pct% of the ceiling (target $target_pct%)"
+		fi
+	fi
+done
+echo
+[ -z "$verdict" ] || echo "target $verdict"
+[ "$failed" = 0 ] || die "some benchmarks got error responses"

@@ -1,0 +1,125 @@
+#!/bin/bash
+# Runs every test of yujing and ends with one line "N passed, M failed";
+# exits non-zero when anything failed.  What it runs:
+#   1. the build (-Werror) and the cmocka unit tests (make check);
+#   2. the unit tests under valgrind (no errors, no leaks);
+#   3. an ASan/UBSan build and its unit tests;
+#   4. the HTTP tests against the real stack: nginx + the ASan/UBSan yujing +
+#      a private MariaDB, started fresh in .run/test and stopped at the end;
+#      the yujing log must hold no sanitizer report;
+#   5. make distcheck (the release tarball builds and passes its tests).
+# Options: --quick skips 5; -k PATTERN runs only matching HTTP tests.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+cd "$ROOT"
+mkdir -p .run
+
+quick=no pattern=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=yes ;;
+	-k) pattern=${2:?-k needs a pattern}; shift ;;
+	*) echo "usage: tests/run.sh [--quick] [-k PATTERN]" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+passed=0 failed=0 failures=""
+pass() { passed=$((passed + $1)); }
+fail() { failed=$((failed + $1)); failures="$failures
+  $2"; }
+step() { printf '\n== %s\n' "$*"; }
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+# Adds the counts of a finished "make check": automake's summary lines.
+count_make_check() {	# $1 = log, $2 = label
+	local p f e
+	p=$(sed -n 's/^# PASS: *//p' "$1" | tail -1)
+	f=$(sed -n 's/^# FAIL: *//p' "$1" | tail -1)
+	e=$(sed -n 's/^# ERROR: *//p' "$1" | tail -1)
+	pass "${p:-0}"
+	[ "${f:-0}" -eq 0 ] && [ "${e:-0}" -eq 0 ] || fail $((${f:-0} + ${e:-0})) "$2: see the test logs above"
+	[ -n "$p" ] || fail 1 "$2: make check did not run"
+}
+
+build() {	# $1 = dir, rest = configure arguments
+	local dir=$1; shift
+	mkdir -p "$dir"
+	( cd "$dir" && { [ -f Makefile ] || ../configure -q "$@"; } && make -j"$JOBS" -s ) 
+}
+
+step "packages"
+tests/deps.sh || { echo "cannot install the packages the tests need"; echo "0 passed, 1 failed"; exit 1; }
+
+step "build and unit tests"
+if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
+	./autogen.sh >/dev/null 2>&1 || { echo "autogen.sh failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+if build build && (cd build && make -j"$JOBS" -s check) > .run/check.log 2>&1; then :; fi
+cat .run/check.log | grep -E '^(PASS|FAIL|ERROR|# )' || true
+if [ -x build/core/yujing ]; then pass 1; else fail 1 "build (see above)"; cat .run/check.log | tail -30; fi
+count_make_check .run/check.log "unit tests"
+
+step "unit tests under valgrind"
+for t in build/tests/unit/test-*; do
+	[ -x "$t" ] && [ "${t%.*}" = "$t" ] || continue
+	if CMOCKA_MESSAGE_OUTPUT=TAP valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --error-exitcode=99 "$t" > .run/valgrind.log 2>&1; then
+		echo "ok - valgrind $(basename "$t")"; pass 1
+	else
+		echo "not ok - valgrind $(basename "$t")"; tail -40 .run/valgrind.log
+		fail 1 "valgrind $(basename "$t")"
+	fi
+done
+
+step "ASan/UBSan build and unit tests"
+SAN="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+if build build-asan CFLAGS="$SAN" LDFLAGS="-fsanitize=address,undefined" &&
+    (cd build-asan && make -j"$JOBS" -s check) > .run/check-asan.log 2>&1; then :; fi
+grep -E '^(PASS|FAIL|ERROR|# )' .run/check-asan.log || true
+if [ -x build-asan/core/yujing ]; then pass 1; else fail 1 "ASan build"; tail -30 .run/check-asan.log; fi
+count_make_check .run/check-asan.log "unit tests (ASan/UBSan)"
+
+step "HTTP tests against nginx + yujing (ASan/UBSan) + MariaDB"
+stack() { tests/stack.sh "$@" --name test; }
+cleanup() { stack down >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+stack down >/dev/null 2>&1 || true
+rm -rf .run/test
+if stack up --port 18080 --no-build --bin build-asan/core/yujing > .run/stack.log 2>&1; then
+	pass 1
+	args=(--base http://127.0.0.1:18080 --stack test)
+	[ -z "$pattern" ] || args+=(-k "$pattern")
+	python3 tests/http/run.py "${args[@]}" | tee .run/http.log
+	summary=$(tail -1 .run/http.log)
+	p=$(printf '%s' "$summary" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	f=$(printf '%s' "$summary" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	if [ -z "$p" ]; then fail 1 "HTTP tests did not finish"; else
+		pass "$p"; [ "$f" -eq 0 ] || fail "$f" "HTTP tests (see above)"; fi
+else
+	cat .run/stack.log
+	fail 1 "the test stack did not start"
+fi
+stack down >/dev/null 2>&1 || true
+if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' .run/test/yujing.log 2>/dev/null; then
+	grep -B2 -A30 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' .run/test/yujing.log | head -80
+	fail 1 "sanitizer report in the yujing log"
+else
+	echo "ok - no sanitizer report in the yujing log"; pass 1
+fi
+
+if [ "$quick" = no ]; then
+	step "make distcheck"
+	if (cd build && make -s distcheck) > .run/distcheck.log 2>&1; then
+		echo "ok - make distcheck"; pass 1
+	else
+		tail -40 .run/distcheck.log; fail 1 "make distcheck"
+	fi
+fi
+
+rm -f .run/check.log .run/check-asan.log .run/valgrind.log .run/http.log .run/stack.log .run/distcheck.log
+[ -z "$failures" ] || printf '\nfailed:%s\n' "$failures"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
