@@ -44,6 +44,7 @@ static const struct key keys[] = {
 	{ "max_header",		K_SIZE, O(max_header), "16384", 1024, 1 << 20 },
 	{ "max_query",		K_SIZE, O(max_query), "4096", 256, 1 << 20 },
 	{ "session_ttl",	K_INT,  O(session_ttl), "28800", 10, 30 * 86400 },
+	{ "session_cache_ttl",	K_INT,  O(session_cache_ttl), "1", 0, 60 },
 	{ "cookie_secure",	K_BOOL, O(cookie_secure), "on", 0, 0 },
 	{ "login_max_failures",	K_INT,  O(login_max_failures), "5", 1, 1000 },
 	{ "login_max_failures_addr", K_INT, O(login_max_failures_addr), "30", 1, 100000 },

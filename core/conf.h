@@ -24,6 +24,7 @@ struct config {
 	size_t	 max_header;		/* bytes of all request headers */
 	size_t	 max_query;		/* bytes of the query string */
 	int	 session_ttl;		/* seconds */
+	int	 session_cache_ttl;	/* seconds a validated session is trusted; 0: off */
 	bool	 cookie_secure;
 	int	 login_max_failures;	/* per account within login_window */
 	int	 login_max_failures_addr; /* per client address */

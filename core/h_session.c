@@ -126,6 +126,7 @@ h_session_logout(struct req *r)
 		app_db_error(r, rc);
 		return;
 	}
+	session_cache_bump();
 	set_cookie(r, "", 0);
 	http_no_content(r);
 }
@@ -183,6 +184,7 @@ h_session_password(struct req *r)
 	    (rc = audit_req(r, "user.password", "user", r->user.id, NULL)) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)
 		goto dberr;
+	session_cache_bump();
 	http_no_content(r);
 	return;
 dberr:

@@ -19,6 +19,7 @@
 #include "app.h"
 #include "http.h"
 #include "log.h"
+#include "session.h"
 #include "worker.h"
 
 struct pool {
@@ -71,7 +72,7 @@ handle(struct worker *w, FCGX_Request *fr)
 	buf_free(&out);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
-	log_info("req=%s user=%s addr=%s %s %s %d %.2fms", r.request_id,
+	log_request("req=%s user=%s addr=%s %s %s %d %.2fms", r.request_id,
 	    r.authed ? r.user.username : "-", r.remote_addr, r.method_str,
 	    r.path ? r.path : "-", r.status, ms);
 	http_req_free(&r);
@@ -152,6 +153,7 @@ server_run(const struct config *cfg)
 		return 1;
 	}
 	pool.cfg = cfg;
+	session_cache_init(cfg->session_cache_ttl);
 	if ((pool.listen_fd = open_socket(cfg)) < 0)
 		return 1;
 
@@ -178,6 +180,7 @@ server_run(const struct config *cfg)
 		}
 	}
 	pthread_attr_destroy(&attr);
+	log_buffer_start();
 	log_info("yujing: listening on %s with %d threads", cfg->listen, cfg->threads);
 
 	for (;;) {

@@ -1,9 +1,12 @@
 /* yujing — sessions. */
 #include "session.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -63,6 +66,88 @@ session_csrf_ok(const char *tok, size_t len, const char *header)
 	return sodium_memcmp(want, header, SESSION_TOKEN_LEN) == 0;
 }
 
+#define CACHE_SLOTS 4096
+
+struct cache_entry {
+	unsigned char	 hash[32];
+	struct user	 user;
+	time_t		 expires;	/* the session's own expiry (wall clock) */
+	time_t		 until;		/* trusted until (monotonic) */
+	unsigned long	 epoch;
+	bool		 used;
+};
+
+static struct {
+	pthread_mutex_t		 mu;
+	int			 ttl;
+	atomic_ulong		 epoch;
+	struct cache_entry	 slot[CACHE_SLOTS];
+} cache = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+void
+session_cache_init(int ttl)
+{
+	cache.ttl = ttl;
+}
+
+void
+session_cache_bump(void)
+{
+	atomic_fetch_add(&cache.epoch, 1);
+}
+
+static time_t
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static struct cache_entry *
+slot_for(const unsigned char h[32])
+{
+	unsigned v;
+
+	memcpy(&v, h, sizeof(v));	/* the hash of a random token */
+	return &cache.slot[v % CACHE_SLOTS];
+}
+
+static bool
+cache_get(const unsigned char h[32], struct user *u)
+{
+	struct cache_entry	*e = slot_for(h);
+	bool			 hit;
+
+	pthread_mutex_lock(&cache.mu);
+	hit = e->used && memcmp(e->hash, h, 32) == 0 &&
+	    e->epoch == atomic_load(&cache.epoch) &&
+	    e->until > mono() && e->expires > time(NULL);
+	if (hit)
+		*u = e->user;
+	pthread_mutex_unlock(&cache.mu);
+	return hit;
+}
+
+/* epoch is the one read before the database was asked: a revocation
+ * committed meanwhile makes the entry worthless at once. */
+static void
+cache_put(const unsigned char h[32], const struct user *u, time_t expires,
+    unsigned long epoch)
+{
+	struct cache_entry *e = slot_for(h);
+
+	pthread_mutex_lock(&cache.mu);
+	memcpy(e->hash, h, 32);
+	e->user = *u;
+	e->expires = expires;
+	e->until = mono() + cache.ttl;
+	e->epoch = epoch;
+	e->used = true;
+	pthread_mutex_unlock(&cache.mu);
+}
+
 int
 session_create(struct db *db, long long user_id, const char *addr, int ttl,
     char tok[SESSION_TOKEN_LEN + 1])
@@ -87,18 +172,25 @@ int
 session_lookup(struct db *db, const char *tok, size_t len, struct user *u, bool *found)
 {
 	static const char sql[] =
-	    "SELECT u.id, u.username, u.name, u.role, u.point_id, u.city "
+	    "SELECT u.id, u.username, u.name, u.role, u.point_id, u.city, "
+	    "UNIX_TIMESTAMP(s.expires_at) "
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.token_hash = ? AND s.expires_at > NOW() "
 	    "AND u.disabled = 0 AND u.deleted_at IS NULL";
 	unsigned char	 h[32];
 	struct db_res	 res;
+	unsigned long	 epoch;
 	int		 rc;
 
 	*found = false;
 	if (!session_token_wellformed(tok, len))
 		return DB_OK;
 	session_token_hash(tok, len, h);
+	if (cache.ttl > 0 && cache_get(h, u)) {
+		*found = true;
+		return DB_OK;
+	}
+	epoch = atomic_load(&cache.epoch);
 	if ((rc = db_query(db, &res, sql, "b", h, sizeof(h))) != DB_OK)
 		return rc;
 	if (res.nrows == 1) {
@@ -111,6 +203,8 @@ session_lookup(struct db *db, const char *tok, size_t len, struct user *u, bool 
 		if (!db_res_null(&res, 0, 5))
 			snprintf(u->city, sizeof(u->city), "%s", db_res_str(&res, 0, 5));
 		*found = u->role != 0;
+		if (*found && cache.ttl > 0)
+			cache_put(h, u, (time_t)db_res_int(&res, 0, 6), epoch);
 	}
 	db_res_free(&res);
 	return DB_OK;

@@ -19,6 +19,14 @@ void	 session_token_hash(const char *tok, size_t len, unsigned char out[32]);
 void	 session_csrf(const char *tok, size_t len, char out[SESSION_TOKEN_LEN + 1]);
 bool	 session_csrf_ok(const char *tok, size_t len, const char *header);
 
+/* A process-wide cache of validated sessions, so that most requests need
+ * no database round trip.  An entry is trusted for at most ttl seconds and
+ * never past the session's expiry; session_cache_bump(), called after a
+ * commit that ended sessions, drops every entry at once.  Sessions ended on
+ * another app host stop working here within ttl seconds.  ttl 0: off. */
+void	 session_cache_init(int ttl);
+void	 session_cache_bump(void);
+
 int	 session_create(struct db *, long long user_id, const char *addr,
 	    int ttl, char tok[SESSION_TOKEN_LEN + 1]);
 /* DB_OK and *found; the user row joined. */

@@ -248,6 +248,7 @@ users_update(struct db *db, const struct config *cfg, long long id,
 	if ((rc = audit_write(db, actor, addr, request_id, "user.update", "user", id, d)) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)
 		return dbfail(db, e, rc);
+	session_cache_bump();	/* cached sessions carry the old name, role, scope */
 	sodium_memzero(hash, sizeof(hash));
 	return 0;
 }
@@ -276,5 +277,6 @@ users_delete(struct db *db, long long id, const struct user *actor,
 	    (rc = audit_write(db, actor, addr, request_id, "user.delete", "user", id, NULL)) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)
 		return dbfail(db, e, rc);
+	session_cache_bump();
 	return 0;
 }

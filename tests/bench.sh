@@ -53,17 +53,9 @@ hello_socket=$(recorded HELLO_SOCKET)
 url=http://127.0.0.1:$port
 command -v wrk >/dev/null || die "wrk is not installed; run tests/deps.sh"
 
-# The ceiling responder: built with the project, else compiled here.
+# The ceiling responder, built with the project (make builds tests/bench/hello).
 hello=$ROOT/build/tests/bench/hello
-if [ ! -x "$hello" ]; then
-	hello=$RUN/hello
-	if [ ! -x "$hello" ] || [ "$ROOT/tests/bench/hello.c" -nt "$hello" ]; then
-		# shellcheck disable=SC2046  # pkg-config prints several words
-		cc -O2 -Wall -Wextra -Werror $(pkg-config --cflags fcgi) \
-		    -o "$hello" "$ROOT/tests/bench/hello.c" $(pkg-config --libs fcgi) -pthread \
-		    || die "cannot compile tests/bench/hello.c"
-	fi
-fi
+[ -x "$hello" ] || die "no $hello: build the project first (tests/stack.sh up builds it)"
 
 jar=$(mktemp)
 hello_pid=""
@@ -107,7 +99,7 @@ for b in "${benches[@]}"; do
 	bad=$(awk -F': *' '/Non-2xx or 3xx responses/ { print $2 }' <<<"$out")
 	errs=$(sed -n 's/^ *Socket errors: //p' <<<"$out")
 	[ -n "$ceiling" ] || ceiling=$rps
-	pct=$(awk -v r="$rps" -v c="$ceiling" 'BEGIN { printf "%.0f", c > 0 ? 100 * r / c : 0 }')
+	pct=$(awk -v r="$rps" -v c="$ceiling" 'BEGIN { printf "%.0f", (c > 0 ? 100 * r / c : 0) }')
 	printf '%-10s %-16s %12s %10s %8s%%\n' "$bname" "$path" "$rps" "$p99" "$pct"
 	[ -z "$errs" ] || printf '  socket errors: %s\n' "$errs"
 	if [ -n "$bad" ]; then

@@ -55,7 +55,7 @@ esac
 say() { printf '[%s] %s\n' "$name" "$*"; }
 die() { printf '[%s] error: %s\n' "$name" "$*" >&2; exit 1; }
 rel() { printf '%s' "${1#"$ROOT"/}"; }
-# Last 20 lines of a log, indented, on stderr.
+# The last 20 lines of a log, on stderr.
 show_log() { [ ! -s "$1" ] || { echo "--- $(rel "$1"):"; tail -n 20 "$1"; } >&2; }
 
 case $name in *[!A-Za-z0-9_-]*|'') die "--name: letters, digits, _ and - only" ;; esac
@@ -112,18 +112,23 @@ running() {
 	alive "$pid" "$2" || return 1
 	printf '%s' "$pid"
 }
-# stop WHAT PIDFILE PATTERN SIGNAL SECONDS: signal, wait, then SIGKILL.
+# stop WHAT PIDFILE PATTERN SIGNAL SECONDS [COMMAND...]: ask the process
+# to end with COMMAND (without one, or if it fails, with SIGNAL), wait
+# SECONDS, then SIGKILL it.
 stop() {
-	local pid i
-	pid=$(running "$2" "$3") || { say "$1: not running"; return 0; }
-	kill -s "$4" "$pid" 2>/dev/null || true
-	for ((i = 0; i < $5 * 5; i++)); do
-		alive "$pid" "$3" || { say "$1: stopped"; rm -f "$2"; return 0; }
+	local what=$1 file=$2 pattern=$3 sig=$4 secs=$5 pid i
+	shift 5
+	pid=$(running "$file" "$pattern") || { say "$what: not running"; return 0; }
+	if [ $# -eq 0 ] || ! "$@" >/dev/null 2>&1; then
+		kill -s "$sig" "$pid" 2>/dev/null || true
+	fi
+	for ((i = 0; i < secs * 5; i++)); do
+		alive "$pid" "$pattern" || { say "$what: stopped"; rm -f "$file"; return 0; }
 		sleep 0.2
 	done
-	say "$1: still running after $5 s, killing pid $pid"
+	say "$what: still running after $secs s, killing pid $pid"
 	kill -s KILL "$pid" 2>/dev/null || true
-	rm -f "$2"
+	rm -f "$file"
 }
 
 DB_PATTERN="--datadir=$RUN/mysql"
@@ -147,7 +152,7 @@ db_start() {
 	fi
 	setsid nohup mariadbd --no-defaults --user="$DBADMIN" --datadir="$RUN/mysql" \
 	    --socket="$DB_SOCKET" --skip-networking --pid-file="$RUN/mariadb.pid" \
-	    --log-error="$RUN/mariadb.log" --character-set-server=utf8mb4 \
+	    --log-error="$RUN/mariadb.log" --character-set-server=utf8mb4 --default-time-zone=+08:00 \
 	    --collation-server=utf8mb4_unicode_ci --innodb-buffer-pool-size=256M \
 	    </dev/null >>"$RUN/mariadb.log" 2>&1 &
 	pid=$!
@@ -156,21 +161,17 @@ db_start() {
 			say "mariadb: started (pid $pid, socket $(rel "$DB_SOCKET"))"
 			return 0
 		fi
-		alive "$pid" "$DB_PATTERN" || break
+		kill -0 "$pid" 2>/dev/null || break	# our child: no pattern before exec
 		sleep 0.2
 	done
 	show_log "$RUN/mariadb.log"
-	die "mariadb did not come up within 60 s"
+	kill -0 "$pid" 2>/dev/null || die "mariadbd exited"
+	die "mariadb did not answer within 60 s"
 }
 
 db_stop() {
-	local pid
-	if pid=$(running "$RUN/mariadb.pid" "$DB_PATTERN"); then
-		# Waits for the server to finish; SIGTERM is the fallback.
-		mariadb-admin --no-defaults --socket="$DB_SOCKET" -u "$DBADMIN" \
-		    shutdown >/dev/null 2>&1 || true
-	fi
-	stop mariadb "$RUN/mariadb.pid" "$DB_PATTERN" TERM 60
+	stop mariadb "$RUN/mariadb.pid" "$DB_PATTERN" TERM 60 \
+	    mariadb-admin --no-defaults --socket="$DB_SOCKET" -u "$DBADMIN" shutdown
 }
 
 # The database, its user and password (made once, kept in db_password).
@@ -213,7 +214,7 @@ write_configs() {
 	mkdir -p "$RUN/nginx-tmp"
 	sed -e "s|@PORT@|$port|g" -e "s|@RUN@|$RUN|g" -e "s|@SRC@|$ROOT|g" \
 	    -e "s|@APP_SOCKET@|$APP_SOCKET|g" -e "s|@HELLO_SOCKET@|$HELLO_SOCKET|g" \
-	    -e "s|@THREADS@|$threads|g" "$ROOT/nginx/local.conf.in" \
+	    -e "s|@KEEPALIVE@|$(((threads + 1) / 2))|g" "$ROOT/nginx/local.conf.in" \
 	    | write_file "$RUN/nginx.conf" 644
 	# For tests/bench.sh and the HTTP tests; plain KEY=value lines.
 	write_file "$ENVFILE" 644 <<-EOF
@@ -288,10 +289,11 @@ app_start() {
 			say "yujing: started (pid $pid, $threads threads, log $(rel "$RUN/yujing.log"))"
 			return 0
 		fi
-		alive "$pid" "$APP_PATTERN" || break
+		kill -0 "$pid" 2>/dev/null || break	# our child: no pattern before exec
 		sleep 0.2
 	done
 	show_log "$RUN/yujing.log"
+	kill -0 "$pid" 2>/dev/null || die "yujing exited"
 	die "yujing did not create $(rel "$APP_SOCKET") within 20 s"
 }
 

@@ -1,6 +1,8 @@
 """Login, the session cookie, logout, expiry and password changes."""
 
-from client import (DEMO_PASSWORD, SESSION_COOKIE, Client, admin, assert_error, check,
+import time
+
+from client import (_conf_value, DEMO_PASSWORD, SESSION_COOKIE, Client, admin, assert_error, check,
                     cookie_expired, create_user, db, expect, expect_json,
                     jiande_point_id, login, session_set_cookie, user_id)
 
@@ -137,14 +139,44 @@ def test_logout():
     expect_json(keep.get("/api/session"), 200, "the other session")
 
 
+def cache_ttl():
+    """session_cache_ttl of the stack under test (1 s when not set)."""
+    try:
+        return float(_conf_value("session_cache_ttl"))
+    except RuntimeError:
+        return 1.0
+
+
 def test_session_expiry():
+    # Natural expiry: a session that runs out in 2–3 s (NOW() has whole seconds), used (and so cached)
+    # just before, is refused right after its expires_at.
+    c = login("editor")
+    # Times in the database are Beijing time, as yujing's connections set.
+    db("SET time_zone = '+08:00'; UPDATE sessions SET expires_at = NOW() + INTERVAL 3 SECOND "
+       "WHERE user_id = (SELECT id FROM users WHERE username = 'editor')")
+    time.sleep(cache_ttl() + 0.2)   # forget the login-time entry
+    expect_json(c.get("/api/session"), 200, "before expires_at")
+    time.sleep(3.5)
+    assert_error(c.get("/api/session"), 401, "unauthenticated")
+    d = login("editor")                  # a new login is not affected
+    expect_json(d.get("/api/session"), 200)
+
+
+def test_session_ended_elsewhere_stops_within_cache_ttl():
+    # A session ended by another app host (here: straight in the database)
+    # stops working within session_cache_ttl seconds.
+    ttl = cache_ttl()
     c = login("editor")
     expect_json(c.get("/api/session"), 200)
     db("UPDATE sessions SET expires_at = NOW() - INTERVAL 1 SECOND "
        "WHERE user_id = (SELECT id FROM users WHERE username = 'editor')")
-    assert_error(c.get("/api/session"), 401, "unauthenticated")
-    d = login("editor")                  # a new login is not affected
-    expect_json(d.get("/api/session"), 200)
+    start = time.monotonic()
+    while True:
+        resp = c.get("/api/session")
+        if resp.status == 401 or time.monotonic() - start > ttl + 1.5:
+            break
+        time.sleep(0.1)
+    assert_error(resp, 401, "unauthenticated")
 
 
 # ---------------------------------------------------------- password change
