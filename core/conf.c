@@ -50,6 +50,9 @@ static const struct key keys[] = {
 	{ "login_max_failures_addr", K_INT, O(login_max_failures_addr), "30", 1, 100000 },
 	{ "login_window",	K_INT,  O(login_window), "900", 1, 86400 },
 	{ "password_min_length", K_INT, O(password_min_length), "8", 6, 128 },
+	{ "rules_dir",		K_STR,  O(rules_dir), SYSCONFDIR "/yujing/rules", 0, 0 },
+	{ "rules_memory_limit",	K_SIZE, O(rules_memory_limit), "16M", 1 << 20, 1LL << 32 },
+	{ "rules_instruction_limit", K_SIZE, O(rules_instruction_limit), "10000000", 10000, 1LL << 40 },
 };
 #undef O
 

@@ -30,6 +30,9 @@ struct config {
 	int	 login_max_failures_addr; /* per client address */
 	int	 login_window;		/* seconds */
 	int	 password_min_length;
+	char	*rules_dir;		/* scoring/<year>.lua and review.lua */
+	size_t	 rules_memory_limit;	/* bytes per Lua state */
+	size_t	 rules_instruction_limit; /* Lua instructions per call */
 };
 
 /* Fills defaults, then reads path (NULL: defaults only).  On error returns

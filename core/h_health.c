@@ -2,22 +2,23 @@
 #include "app.h"
 #include "db.h"
 #include "handlers.h"
+#include "rules.h"
 #include "worker.h"
 
 void
 h_health(struct req *r)
 {
-	json_t	*body;
-	int	 rc;
+	const char	*rules = rules_problem();
+	bool		 db_ok = db_ping(&r->w->db) == DB_OK;
 
-	rc = db_ping(&r->w->db);
-	if (rc == DB_OK) {
+	if (db_ok && rules == NULL) {
 		http_json(r, 200, json_pack("{s:s, s:s, s:s}",
 		    "status", "ok", "db", "ok", "rules", "ok"));
 		return;
 	}
-	body = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}}",
-	    "status", "unavailable", "db", "unavailable", "rules", "ok",
-	    "error", "code", "unavailable", "message", "数据库暂时不可用，请稍后重试");
-	http_json(r, 503, body);
+	http_json(r, 503, json_pack("{s:s, s:s, s:s, s:{s:s, s:s}}",
+	    "status", "unavailable", "db", db_ok ? "ok" : "unavailable",
+	    "rules", rules == NULL ? "ok" : "error",
+	    "error", "code", "unavailable", "message",
+	    !db_ok ? "数据库暂时不可用，请稍后重试" : rules));
 }

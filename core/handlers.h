@@ -8,6 +8,9 @@
 void	 h_health(struct req *);
 /* h_openapi.c */
 void	 h_openapi(struct req *);
+/* h_rules.c */
+void	 h_rules_list(struct req *);
+void	 h_rules_preview(struct req *);
 /* h_session.c */
 void	 h_session_login(struct req *);
 void	 h_session_get(struct req *);

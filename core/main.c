@@ -16,6 +16,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "password.h"
+#include "rules.h"
 #include "server.h"
 #include "users.h"
 
@@ -29,6 +30,8 @@ usage(FILE *f)
 	    "       yujing user add [-c FILE] --username NAME --name 姓名 --role ROLE\n"
 	    "                       [--point ID] [--city CODE]   (password on stdin)\n"
 	    "       yujing hash-password           print the argon2id hash of stdin's line\n"
+	    "       yujing rules check [-c FILE] RULE.lua...  check rule files before deploying\n"
+	    "       yujing rules test [-c FILE] DIR            run DIR/<year>.test.lua cases\n"
 	    "       yujing -v                      print the version\n");
 }
 
@@ -129,6 +132,47 @@ parse_user_add(int argc, char **argv, struct users_input *in, const char **conf)
 	return 0;
 }
 
+/* yujing rules check|test: no database, no server; limits from -c FILE
+ * when given, else the defaults. */
+static int
+cmd_rules(int argc, char **argv)
+{
+	struct config	 cfg;
+	const char	*conf = NULL, *verb = argv[0];
+	char		 err[1024];
+	int		 c, i, rc = 0;
+
+	optind = 1;
+	while ((c = getopt(argc, argv, "c:")) != -1)
+		if (c == 'c')
+			conf = optarg;
+		else {
+			usage(stderr);
+			return 2;
+		}
+	argc -= optind;
+	argv += optind;
+	if (conf != NULL) {
+		if (config_load(&cfg, conf, err, sizeof(err)) == -1) {
+			fprintf(stderr, "yujing: %s\n", err);
+			config_free(&cfg);
+			return 1;
+		}
+		rules_set_limits(cfg.rules_memory_limit, cfg.rules_instruction_limit);
+		config_free(&cfg);
+	}
+	if (argc >= 1 && !strcmp(verb, "check")) {
+		for (i = 0; i < argc; i++)
+			if (rules_check_file(argv[i], stdout) != 0)
+				rc = 1;
+		return rc;
+	}
+	if (argc == 1 && !strcmp(verb, "test"))
+		return rules_test_dir(argv[0], stdout) == 0 ? 0 : 1;
+	usage(stderr);
+	return 2;
+}
+
 static int
 cmd_hash_password(void)
 {
@@ -171,6 +215,13 @@ main(int argc, char **argv)
 		cmd = argv[0];
 		if (!strcmp(cmd, "hash-password") && argc == 1)
 			return cmd_hash_password();
+		if (!strcmp(cmd, "rules")) {
+			/* "rules check|test" take their options after the verb. */
+			if (argc >= 2)
+				return cmd_rules(argc - 1, argv + 1);
+			usage(stderr);
+			return 2;
+		}
 		if (!strcmp(cmd, "migrate")) {
 			optind = 1;
 			while ((c = getopt(argc, argv, "c:")) != -1)

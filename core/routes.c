@@ -13,6 +13,9 @@ const struct route app_routes[] = {
 	{ HTTP_DELETE, "/api/session",		h_session_logout,	ROLE_ANY, 0 },
 	{ HTTP_PUT,    "/api/session/password",	h_session_password,	ROLE_ANY, RF_JSON },
 
+	{ HTTP_GET,    "/api/rules",		h_rules_list,		ROLE_ADMIN | ROLE_PROVINCE, 0 },
+	{ HTTP_POST,   "/api/rules/preview",	h_rules_preview,	ROLE_ADMIN | ROLE_PROVINCE, RF_JSON },
+
 	{ HTTP_GET,    "/api/users",		h_users_list,		ROLE_ADMIN, 0 },
 	{ HTTP_POST,   "/api/users",		h_users_create,		ROLE_ADMIN, RF_JSON },
 	{ HTTP_GET,    "/api/users/{id}",	h_users_get,		ROLE_ADMIN, 0 },

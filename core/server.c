@@ -110,6 +110,7 @@ worker_main(void *arg)
 	}
 	FCGX_Free(&fr, 1);
 	db_close(&w->db);
+	rules_worker_free(&w->rules);
 	pthread_mutex_lock(&pool.mu);
 	pool.running--;
 	pthread_cond_broadcast(&pool.idle);
@@ -154,6 +155,10 @@ server_run(const struct config *cfg)
 	}
 	pool.cfg = cfg;
 	session_cache_init(cfg->session_cache_ttl);
+	rules_init(cfg);
+	if (rules_problem() != NULL)
+		log_err("rules: %s (in %s); health answers 503 until it is fixed",
+		    rules_problem(), cfg->rules_dir);
 	if ((pool.listen_fd = open_socket(cfg)) < 0)
 		return 1;
 
@@ -181,13 +186,14 @@ server_run(const struct config *cfg)
 	}
 	pthread_attr_destroy(&attr);
 	log_buffer_start();
+	rules_watch_start();
 	log_info("yujing: listening on %s with %d threads", cfg->listen, cfg->threads);
 
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			log_info("yujing: SIGHUP (nothing to reload yet)");
+			log_info("yujing: SIGHUP, reloading rules: %d file(s) changed", rules_reload());
 			continue;
 		}
 		break;

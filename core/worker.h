@@ -5,11 +5,13 @@
 
 #include "conf.h"
 #include "db.h"
+#include "rules.h"
 
 struct worker {
 	int			 idx;
 	const struct config	*cfg;
 	struct db		 db;
+	struct rules_worker	 rules;	/* its own Lua states */
 };
 
 #endif

@@ -209,8 +209,13 @@ write_configs() {
 		db_user = yujing
 		db_password = $(cat "$RUN/db_password")
 		sql_dir = $ROOT/sql
+		rules_dir = $RUN/rules
 		cookie_secure = off
 	EOF
+	# The stack's own copy of rules/, refreshed by every "up": edit the
+	# copy to watch a live reload, rules/ to keep a change.
+	mkdir -p "$RUN/rules"
+	cp -R "$ROOT/rules/." "$RUN/rules/"
 	mkdir -p "$RUN/nginx-tmp"
 	sed -e "s|@PORT@|$port|g" -e "s|@RUN@|$RUN|g" -e "s|@SRC@|$ROOT|g" \
 	    -e "s|@APP_SOCKET@|$APP_SOCKET|g" -e "s|@HELLO_SOCKET@|$HELLO_SOCKET|g" \

@@ -1,0 +1,64 @@
+/* yujing — the facts a scoring standard sees for one point and year, and
+ * how they are handed to Lua.  rules/README.md documents them for policy
+ * staff; keep the two in step. */
+#ifndef YJ_FACTS_H
+#define YJ_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <lua.h>
+
+/* The API's metric names, in this order. */
+enum metric {
+	M_WARNING_INFO,
+	M_ANNUAL_SUMMARY,
+	M_QUARTERLY_ANALYSIS,
+	M_INTERNAL_ADOPTED,
+	M_QUARTERLY_MAGAZINE,
+	M_WARNING_MAGAZINE,
+	M_SUBSITE_INFO,
+	M_SUBSITE_NEWS,
+	M_WORK_EXCHANGE,
+	METRIC_N
+};
+extern const char *const metric_names[METRIC_N];
+
+/* Sub-site columns, in this order. */
+#define COLUMN_N 3
+extern const char *const column_names[COLUMN_N];
+
+struct facts_qa {
+	int	 year;
+	int	 quarter;
+	char	 submitted_at[32];	/* "YYYY-MM-DD HH:MM:SS", Beijing time */
+	bool	 magazine_accepted;
+};
+
+struct facts {
+	int		 year;
+	int		 months;
+	long long	 point_id;
+	char		 point_name[256];
+	char		 city[8];
+	char		 city_name[64];
+	char		 type[16];
+	char		 status[16];
+	bool		 basic_info_complete;
+	int		 counts[METRIC_N];
+	int		 monthly[METRIC_N][12];
+	int		 quarterly[METRIC_N][4];
+	bool		 columns[COLUMN_N];
+	char		 annual_summary_at[32];	/* "" : none */
+	struct facts_qa	*qa;
+	size_t		 nqa;
+	int		 leader_instructions;
+};
+
+/* Empty facts of a year: a formal point, nothing reported, 12 months. */
+void	 facts_empty(struct facts *, int year);
+/* Two fixed sets the rule checker scores: the empty one and a busy one. */
+void	 facts_fixture_busy(struct facts *, int year, struct facts_qa qa[4]);
+void	 facts_push(lua_State *, const struct facts *);
+
+#endif

@@ -1,0 +1,101 @@
+/* yujing — rule scripts: the yearly scoring standards
+ * (rules/scoring/<year>.lua) and the review policy (rules/review.lua).
+ *
+ * One registry holds the source of every file in force.  A reload (start,
+ * SIGHUP, or a change on disk noticed by the watcher within a second or
+ * two) compiles and test-runs a changed file in a fresh sandbox first; only
+ * a file that passes replaces the one in force, and the registry's
+ * generation goes up.  Each worker keeps its own sandboxes and rebuilds
+ * them on its next request after the generation changed. */
+#ifndef YJ_RULES_H
+#define YJ_RULES_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "conf.h"
+#include "facts.h"
+#include "sandbox.h"
+
+struct score_item {
+	char	 key[64];
+	char	 label[128];
+	double	 score;
+	double	 max;
+	char	 reason[512];
+};
+
+struct score_result {
+	char			 standard[64];	/* "scoring/2019.lua" */
+	char			 title[128];
+	double			 total;
+	struct score_item	*items;
+	size_t			 n;
+};
+
+struct rules_wfile;
+
+struct rules_worker {
+	unsigned long		 gen;
+	struct rules_wfile	*files;
+	size_t			 n;
+};
+
+/* Registry. */
+void	 rules_set_limits(size_t mem_cap, unsigned long long budget);
+void	 rules_init(const struct config *);
+/* Rescans the folder; returns how many files changed what is in force. */
+int	 rules_reload(void);
+void	 rules_watch_start(void);
+/* [{name, sha256, loaded_at, error}] */
+json_t	*rules_status_json(void);
+/* NULL when the review policy and at least one standard are in force. */
+const char *rules_problem(void);
+
+/* Workers. */
+void	 rules_worker_sync(struct rules_worker *);
+void	 rules_worker_free(struct rules_worker *);
+
+/* Scores facts with the standard of facts->year (or the newest earlier).
+ * 0, or -1 with a Chinese reason in err. */
+int	 rules_score(struct rules_worker *, const struct facts *,
+	    struct score_result *, char *err, size_t errsz);
+void	 score_result_free(struct score_result *);
+
+/* A candidate standard, compiled and checked but not activated (preview). */
+struct rules_candidate {
+	struct sandbox	 sb;
+	int		 ref;
+};
+int	 rules_candidate_open(struct rules_candidate *, const char *name,
+	    const char *src, size_t len, char *err, size_t errsz);
+int	 rules_candidate_score(struct rules_candidate *, const struct facts *,
+	    struct score_result *, char *err, size_t errsz);
+void	 rules_candidate_close(struct rules_candidate *);
+
+/* Review policy. */
+struct review_ctx {
+	const char	*type;
+	const char	*level;		/* "city" | "province" */
+	const char	*role;
+	const char	*decision;
+	bool		 magazine, work_exchange, internal_exchange;
+	const char	*opinion;
+};
+#define REVIEW_MAX_LEVELS 8
+/* The review chain of a report type submitted by a role. */
+int	 rules_review_chain(struct rules_worker *, const char *type, const char *role,
+	    char levels[REVIEW_MAX_LEVELS][16], size_t *n, char *err, size_t errsz);
+/* 0 allowed; 1 refused with field and message; -1 policy error in msg. */
+int	 rules_review_check(struct rules_worker *, const struct review_ctx *,
+	    char *field, size_t fieldsz, char *msg, size_t msgsz);
+/* The shipped preset opinions, as a JSON array of strings (NULL: error). */
+json_t	*rules_review_presets(struct rules_worker *, char *err, size_t errsz);
+
+/* Tools for policy staff. */
+int	 rules_check_file(const char *path, FILE *out);
+int	 rules_test_dir(const char *dir, FILE *out);
+
+#endif

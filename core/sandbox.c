@@ -1,0 +1,163 @@
+/* yujing — Lua sandbox for rule scripts. */
+#include "sandbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#define HOOK_EVERY 1000
+
+static void *
+sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct sandbox	*sb = ud;
+	size_t		 old = ptr != NULL ? osize : 0;
+	void		*p;
+
+	if (nsize == 0) {
+		free(ptr);
+		sb->used -= old;
+		return NULL;
+	}
+	if (nsize > old && sb->used - old + nsize > sb->cap)
+		return NULL;		/* Lua raises "not enough memory" */
+	if ((p = realloc(ptr, nsize)) == NULL)
+		return NULL;
+	sb->used = sb->used - old + nsize;
+	return p;
+}
+
+static struct sandbox *
+sb_of(lua_State *L)
+{
+	void *ud;
+
+	lua_getallocf(L, &ud);
+	return ud;
+}
+
+static void
+sb_hook(lua_State *L, lua_Debug *ar)
+{
+	struct sandbox *sb = sb_of(L);
+
+	if (!sb->stopped) {
+		if (ar->event == LUA_HOOKCOUNT)
+			sb->count += HOOK_EVERY;
+		if (sb->count < sb->budget)
+			return;
+		sb->stopped = true;
+		/* From now on every line and every instruction raises, so a
+		 * pcall in the script only catches it to run into it again. */
+		lua_sethook(L, sb_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
+	}
+	if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+		luaL_error(L, "%s:%d: 超出指令数上限（%I 条），脚本可能陷入死循环",
+		    ar->short_src, ar->currentline, (lua_Integer)sb->budget);
+	luaL_error(L, "超出指令数上限（%I 条），脚本可能陷入死循环", (lua_Integer)sb->budget);
+}
+
+int
+sandbox_open(struct sandbox *sb, size_t cap, unsigned long long budget)
+{
+	static const luaL_Reg libs[] = {
+		{ LUA_GNAME, luaopen_base },
+		{ LUA_STRLIBNAME, luaopen_string },
+		{ LUA_TABLIBNAME, luaopen_table },
+		{ LUA_MATHLIBNAME, luaopen_math },
+		{ LUA_UTF8LIBNAME, luaopen_utf8 },
+		{ NULL, NULL },
+	};
+	static const char *const banned[] = {
+		"dofile", "loadfile", "load", "collectgarbage", "print", "require", NULL,
+	};
+	const luaL_Reg	*l;
+	size_t		 i;
+
+	memset(sb, 0, sizeof(*sb));
+	sb->cap = cap;
+	sb->budget = budget;
+	if ((sb->L = lua_newstate(sb_alloc, sb)) == NULL) {
+		snprintf(sb->err, sizeof(sb->err), "无法创建 Lua 状态（内存上限过小）");
+		return -1;
+	}
+	for (l = libs; l->func != NULL; l++) {
+		luaL_requiref(sb->L, l->name, l->func, 1);
+		lua_pop(sb->L, 1);
+	}
+	for (i = 0; banned[i] != NULL; i++) {
+		lua_pushnil(sb->L);
+		lua_setglobal(sb->L, banned[i]);
+	}
+	lua_getglobal(sb->L, LUA_STRLIBNAME);
+	lua_pushnil(sb->L);
+	lua_setfield(sb->L, -2, "dump");
+	lua_pop(sb->L, 1);
+	return 0;
+}
+
+void
+sandbox_close(struct sandbox *sb)
+{
+	if (sb->L != NULL)
+		lua_close(sb->L);
+	sb->L = NULL;
+}
+
+static void
+take_error(struct sandbox *sb, int status)
+{
+	const char	*msg = lua_tostring(sb->L, -1);
+	size_t		 n = strlen(sb->name);
+
+	if (status == LUA_ERRMEM)
+		snprintf(sb->err, sizeof(sb->err), "%s: 超出内存上限（%zu 字节）", sb->name, sb->cap);
+	else if (msg != NULL && n > 0 && strncmp(msg, sb->name, n) == 0)
+		snprintf(sb->err, sizeof(sb->err), "%s", msg);
+	else	/* no position: still say which file */
+		snprintf(sb->err, sizeof(sb->err), "%s: %s", sb->name, msg ? msg : "未知错误");
+	lua_pop(sb->L, 1);
+}
+
+int
+sandbox_call(struct sandbox *sb, int nargs, int nresults)
+{
+	int status;
+
+	sb->count = 0;
+	sb->stopped = false;
+	sb->err[0] = '\0';
+	lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	status = lua_pcall(sb->L, nargs, nresults, 0);
+	lua_sethook(sb->L, NULL, 0, 0);
+	if (status != LUA_OK) {
+		take_error(sb, status);
+		if (sb->stopped && strstr(sb->err, "指令数上限") == NULL)
+			snprintf(sb->err + strlen(sb->err), sizeof(sb->err) - strlen(sb->err),
+			    "（超出指令数上限 %llu 条）", sb->budget);
+		return -1;
+	}
+	return 0;
+}
+
+int
+sandbox_load(struct sandbox *sb, const char *name, const char *src, size_t len)
+{
+	char	 chunk[256];
+	int	 status;
+
+	snprintf(sb->name, sizeof(sb->name), "%s", name);
+	snprintf(chunk, sizeof(chunk), "@%s", name);
+	/* "t": text only, a precompiled (bytecode) chunk is refused. */
+	status = luaL_loadbufferx(sb->L, src, len, chunk, "t");
+	if (status != LUA_OK) {
+		take_error(sb, status);
+		return -1;
+	}
+	if (sandbox_call(sb, 0, 1) == -1)
+		return -1;
+	return 0;
+}
