@@ -143,11 +143,19 @@ local function score(facts)
   local deadline = string.format("%04d-01-20 23:59:59", year + 1)
   local deadline_text = deadline:sub(1, 10)
 
-  local in_window, outside, accepted = 0, 0, 0
+  -- 每期（每个季度）计一次：同一季度报了两份也只算一期
+  local in_window, outside, accepted, repeated = 0, 0, 0, 0
+  local seen = {}
   for _, q in ipairs(facts.quarterly_analyses or {}) do
     local at = norm_time(q.submitted_at)
     if tonumber(q.year) == year and at and at >= from and at <= deadline then
-      in_window = in_window + 1
+      local quarter = tonumber(q.quarter)
+      if seen[quarter] then
+        repeated = repeated + 1
+      else
+        seen[quarter] = true
+        in_window = in_window + 1
+      end
       if q.magazine_accepted == true then accepted = accepted + 1 end
     else
       outside = outside + 1
@@ -157,6 +165,9 @@ local function score(facts)
   local q_reason = string.format("%d-01-01 至 %s（含）提交的 %d 年度季度分析 %d 期，每期 2 分",
                                  year, deadline_text, year, in_window)
   if in_window * 2 > 8 then q_reason = q_reason .. "，最高 8 分" end
+  if repeated > 0 then
+    q_reason = q_reason .. string.format("；另有 %d 份与已计分的季度重复，每期只计一次", repeated)
+  end
   if outside > 0 then
     q_reason = q_reason .. string.format("；另有 %d 期不在统计期内或不属于 %d 年度，不计分",
                                          outside, year)

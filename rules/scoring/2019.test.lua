@@ -193,6 +193,12 @@ return {
     expect = { total = 8, scores = { report_quarterly = 8 } },
   },
   {
+    name = "同一季度报了两份只算一期：2 分",
+    facts = { quarterly_analyses = { qa(2019, 2, "2019-07-05 10:00:00"),
+                                     qa(2019, 2, "2019-07-08 10:00:00") } },
+    expect = { total = 2, scores = { report_quarterly = 2 } },
+  },
+  {
     name = "次年 1 月 20 日 23:59:59 提交的第 4 季度分析计入",
     facts = { quarterly_analyses = { qa(2019, 4, "2020-01-20 23:59:59") } },
     expect = { total = 2, scores = { report_quarterly = 2 } },
