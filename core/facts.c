@@ -64,6 +64,104 @@ facts_fixture_busy(struct facts *f, int year, struct facts_qa qa[4])
 	f->leader_instructions = 1;
 }
 
+/*
+ * facts.monthly and facts.quarterly hold 9 arrays each, and most standards
+ * read one or two of them: they are built on first access from a copy of
+ * the numbers.  __pairs walks them in metric order, so they look and behave
+ * like plain tables; the copy sits under a key scripts cannot reach (the
+ * metatable, which __metatable hides).
+ */
+static const char monthly_key = 'm', quarterly_key = 'q';
+
+static void push_int_array(lua_State *, const int *, int);
+
+static int
+lazy_index(lua_State *L)
+{
+	int		 len = (int)lua_tointeger(L, lua_upvalueindex(1));
+	const int	*v;
+	const char	*k;
+	int		 m;
+
+	if ((k = lua_tostring(L, 2)) == NULL || lua_type(L, 2) != LUA_TSTRING)
+		return 0;
+	for (m = 0; m < METRIC_N; m++)
+		if (!strcmp(k, metric_names[m]))
+			break;
+	if (m == METRIC_N)
+		return 0;
+	lua_pushvalue(L, lua_upvalueindex(2));	/* the metatable: key of the data */
+	lua_rawget(L, 1);
+	v = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	if (v == NULL)
+		return 0;
+	push_int_array(L, v + (size_t)m * len, len);
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);			/* built once per facts */
+	return 1;
+}
+
+static int
+lazy_next(lua_State *L)
+{
+	int m = 0;
+
+	if (lua_type(L, 2) == LUA_TSTRING)
+		for (; m < METRIC_N; m++)
+			if (!strcmp(lua_tostring(L, 2), metric_names[m])) {
+				m++;
+				break;
+			}
+	if (m >= METRIC_N)
+		return 0;
+	lua_pushstring(L, metric_names[m]);
+	lua_pushvalue(L, -1);
+	lua_gettable(L, 1);			/* through __index */
+	return 2;
+}
+
+static int
+lazy_pairs(lua_State *L)
+{
+	lua_pushcfunction(L, lazy_next);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+static void
+push_lazy(lua_State *L, const void *key, const int *data, int len)
+{
+	int mt;
+
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_createtable(L, 0, 3);
+		mt = lua_gettop(L);
+		lua_pushinteger(L, len);
+		lua_pushvalue(L, mt);
+		lua_pushcclosure(L, lazy_index, 2);
+		lua_setfield(L, mt, "__index");
+		lua_pushcfunction(L, lazy_pairs);
+		lua_setfield(L, mt, "__pairs");
+		lua_pushboolean(L, 0);
+		lua_setfield(L, mt, "__metatable");
+		lua_pushvalue(L, mt);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, key);
+	}
+	mt = lua_gettop(L);
+	lua_createtable(L, 0, 2);
+	lua_pushvalue(L, mt);
+	memcpy(lua_newuserdatauv(L, sizeof(int) * METRIC_N * (size_t)len, 0), data,
+	    sizeof(int) * METRIC_N * (size_t)len);
+	lua_rawset(L, -3);
+	lua_pushvalue(L, mt);
+	lua_setmetatable(L, -2);
+	lua_remove(L, mt);
+}
+
 static void
 push_int_array(lua_State *L, const int *v, int n)
 {
@@ -113,18 +211,9 @@ facts_push(lua_State *L, const struct facts *f)
 	}
 	lua_setfield(L, -2, "counts");
 
-	lua_createtable(L, 0, METRIC_N);
-	for (m = 0; m < METRIC_N; m++) {
-		push_int_array(L, f->monthly[m], 12);
-		lua_setfield(L, -2, metric_names[m]);
-	}
+	push_lazy(L, &monthly_key, &f->monthly[0][0], 12);
 	lua_setfield(L, -2, "monthly");
-
-	lua_createtable(L, 0, METRIC_N);
-	for (m = 0; m < METRIC_N; m++) {
-		push_int_array(L, f->quarterly[m], 4);
-		lua_setfield(L, -2, metric_names[m]);
-	}
+	push_lazy(L, &quarterly_key, &f->quarterly[0][0], 4);
 	lua_setfield(L, -2, "quarterly");
 
 	lua_createtable(L, 0, COLUMN_N);

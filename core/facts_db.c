@@ -24,11 +24,13 @@ facts_months(int year)
 
 #define POINTS_WHERE \
 	" FROM points p JOIN regions r ON r.code = p.city" \
-	" WHERE (? IS NULL OR p.city = ?) AND (? IS NULL OR p.id = ?)"
+	" WHERE (? IS NULL OR p.city = ?) AND (? IS NULL OR p.id = ?)" \
+	" AND (? = 0 OR p.status = '正式')"
 
 int
 facts_load(struct db *db, int year, const char *city, long long point_id,
-    long long limit, long long offset, struct facts **out, size_t *n, long long *total)
+    bool formal_only, long long limit, long long offset, struct facts **out, size_t *n,
+    long long *total)
 {
 	static const char count[] = "SELECT COUNT(*)" POINTS_WHERE;
 	/* Basic info is complete when every field SPEC §2 lists is filled. */
@@ -47,11 +49,12 @@ facts_load(struct db *db, int year, const char *city, long long point_id,
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = db_query(db, &res, count, "ssII", city, city, pp, pp)) != DB_OK)
+	if ((rc = db_query(db, &res, count, "ssIIi", city, city, pp, pp, (long long)formal_only)) != DB_OK)
 		return rc;
 	*total = db_res_int(&res, 0, 0);
 	db_res_free(&res);
-	if ((rc = db_query(db, &res, rows, "ssIIii", city, city, pp, pp, limit, offset)) != DB_OK)
+	if ((rc = db_query(db, &res, rows, "ssIIiii", city, city, pp, pp, (long long)formal_only,
+	    limit, offset)) != DB_OK)
 		return rc;
 	if ((*out = calloc(res.nrows ? res.nrows : 1, sizeof(**out))) == NULL)
 		abort();

@@ -2,6 +2,8 @@
 #ifndef YJ_FACTS_DB_H
 #define YJ_FACTS_DB_H
 
+#include <stdbool.h>
+
 #include "db.h"
 #include "facts.h"
 
@@ -9,8 +11,8 @@
  * NULL) or one point (point_id > 0), a page at a time.  *total counts all
  * that match.  DB_OK or a db_rc. */
 int	 facts_load(struct db *, int year, const char *city, long long point_id,
-	    long long limit, long long offset, struct facts **out, size_t *n,
-	    long long *total);
+	    bool formal_only, long long limit, long long offset, struct facts **out,
+	    size_t *n, long long *total);
 void	 facts_free(struct facts *, size_t n);
 /* Months of a year to average over: 12 for a past year, the months begun
  * so far for the current one (Beijing time), 0 for a future one. */

@@ -11,6 +11,9 @@ void	 h_openapi(struct req *);
 /* h_rules.c */
 void	 h_rules_list(struct req *);
 void	 h_rules_preview(struct req *);
+/* h_scores.c */
+void	 h_scores_list(struct req *);
+void	 h_scores_get(struct req *);
 /* h_session.c */
 void	 h_session_login(struct req *);
 void	 h_session_get(struct req *);

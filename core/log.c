@@ -18,6 +18,13 @@ static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
 static char		 pending[LOG_BUF];
 static size_t		 npending;
 static bool		 buffering;
+static bool		 quiet;
+
+void
+log_quiet(int on)
+{
+	quiet = on != 0;
+}
 
 static void
 write_all(const char *p, size_t n)
@@ -63,7 +70,11 @@ static void
 vlog(const char *level, bool buffered, const char *fmt, va_list ap)
 {
 	char	 line[LOG_LINE];
-	size_t	 n = format(line, level, fmt, ap);
+	size_t	 n;
+
+	if (quiet && level[0] == 'i')
+		return;
+	n = format(line, level, fmt, ap);
 
 	pthread_mutex_lock(&mu);
 	if (buffered && buffering) {

@@ -12,5 +12,7 @@ void	 log_request(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Starts the thread that writes buffered lines every 200 ms. */
 void	 log_buffer_start(void);
 void	 log_flush(void);
+/* Drops info lines (tools that print their own report). */
+void	 log_quiet(int);
 
 #endif

@@ -32,6 +32,7 @@ usage(FILE *f)
 	    "       yujing hash-password           print the argon2id hash of stdin's line\n"
 	    "       yujing rules check [-c FILE] RULE.lua...  check rule files before deploying\n"
 	    "       yujing rules test [-c FILE] DIR            run DIR/<year>.test.lua cases\n"
+	    "       yujing rules bench [-c FILE] DIR [N]       time scoring N points and a reload\n"
 	    "       yujing -v                      print the version\n");
 }
 
@@ -169,6 +170,8 @@ cmd_rules(int argc, char **argv)
 	}
 	if (argc == 1 && !strcmp(verb, "test"))
 		return rules_test_dir(argv[0], stdout) == 0 ? 0 : 1;
+	if ((argc == 1 || argc == 2) && !strcmp(verb, "bench"))
+		return rules_bench(argv[0], argc == 2 ? atoi(argv[1]) : 10000, stdout) == 0 ? 0 : 1;
 	usage(stderr);
 	return 2;
 }

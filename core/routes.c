@@ -16,6 +16,9 @@ const struct route app_routes[] = {
 	{ HTTP_GET,    "/api/rules",		h_rules_list,		ROLE_ADMIN | ROLE_PROVINCE, 0 },
 	{ HTTP_POST,   "/api/rules/preview",	h_rules_preview,	ROLE_ADMIN | ROLE_PROVINCE, RF_JSON },
 
+	{ HTTP_GET,    "/api/scores",		h_scores_list,		ROLE_ADMIN | ROLE_PROVINCE | ROLE_CITY | ROLE_POINT, 0 },
+	{ HTTP_GET,    "/api/scores/{id}",	h_scores_get,		ROLE_ADMIN | ROLE_PROVINCE | ROLE_CITY | ROLE_POINT, 0 },
+
 	{ HTTP_GET,    "/api/users",		h_users_list,		ROLE_ADMIN, 0 },
 	{ HTTP_POST,   "/api/users",		h_users_create,		ROLE_ADMIN, RF_JSON },
 	{ HTTP_GET,    "/api/users/{id}",	h_users_get,		ROLE_ADMIN, 0 },

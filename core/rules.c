@@ -1085,3 +1085,138 @@ rules_test_dir(const char *dir, FILE *out)
 	fprintf(out, "%d passed, %d failed\n", passed, failed);
 	return failed;
 }
+
+/* ------------------------------------------------------------------ bench */
+
+static double
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* Varied facts for point i: every threshold of a standard gets crossed
+ * by some points. */
+static void
+bench_facts(struct facts *f, int year, int i, struct facts_qa qa[4])
+{
+	int m, k;
+
+	facts_empty(f, year);
+	f->point_id = i + 1;
+	f->basic_info_complete = i % 3 != 0;
+	for (m = 0; m < 12; m++) {
+		f->monthly[M_SUBSITE_INFO][m] = (i + m) % 10;
+		f->monthly[M_SUBSITE_NEWS][m] = (i + 2 * m) % 5;
+		f->monthly[M_WARNING_INFO][m] = i % 4;
+		f->monthly[M_WORK_EXCHANGE][m] = (i + m) % 3 == 0;
+	}
+	for (k = 0; k < METRIC_N; k++)
+		for (m = 0; m < 12; m++) {
+			f->counts[k] += f->monthly[k][m];
+			f->quarterly[k][m / 3] += f->monthly[k][m];
+		}
+	f->counts[M_INTERNAL_ADOPTED] = i % 6;
+	f->columns[0] = i % 2 == 0;
+	f->columns[1] = i % 5 == 0;
+	if (i % 4 != 0)
+		snprintf(f->annual_summary_at, sizeof(f->annual_summary_at),
+		    "%04d-01-%02d 10:00:00", year + 1, 10 + i % 20);
+	for (k = 0; k < 4; k++) {
+		qa[k].year = year;
+		qa[k].quarter = k + 1;
+		snprintf(qa[k].submitted_at, sizeof(qa[k].submitted_at), "%04d-%02d-10 09:00:00",
+		    k == 3 ? year + 1 : year, k == 3 ? 1 : 3 * k + 4);
+		qa[k].magazine_accepted = (i + k) % 7 == 0;
+	}
+	f->qa = qa;
+	f->nqa = (size_t)(i % 5);
+	f->leader_instructions = i % 3;
+}
+
+static int
+bench_one(struct sandbox *sb, int ref, const char *name, int year, int n,
+    double *us_per_point, char *err, size_t errsz)
+{
+	struct facts		 f;
+	struct facts_qa		 qa[4];
+	struct score_result	 r;
+	double			 t0;
+	int			 i;
+
+	t0 = now_us();
+	for (i = 0; i < n; i++) {
+		bench_facts(&f, year, i, qa);
+		if (score_call(sb, ref, name, &f, &r, err, errsz) == -1)
+			return -1;
+		score_result_free(&r);
+	}
+	*us_per_point = (now_us() - t0) / n;
+	return 0;
+}
+
+int
+rules_bench(const char *dir, int n, FILE *out)
+{
+	static const char floor_src[] =
+	    "return { score = function(facts) return { items = {}, total = 0 } end }";
+	struct sandbox	 sb;
+	struct buf	 b = { 0 };
+	char		 path[PATH_MAX + 64], name[64], err[640];
+	double		 floor_us, us, t0;
+	int		 ref, year, rc = 0, i, rounds = 5;
+	DIR		*d;
+	struct dirent	*de;
+
+	if (open_module(&sb, "floor.lua", floor_src, sizeof(floor_src) - 1, &ref, err, sizeof(err)) == -1 ||
+	    bench_one(&sb, ref, "floor.lua", 2019, n, &floor_us, err, sizeof(err)) == -1) {
+		fprintf(out, "%s\n", err);
+		return -1;
+	}
+	sandbox_close(&sb);
+	fprintf(out, "%-28s %10s %12s %10s\n", "scoring", "points", "us/point", "vs floor");
+	fprintf(out, "%-28s %10d %12.2f %9.1fx\n", "floor (facts + call only)", n, floor_us, 1.0);
+
+	snprintf(path, sizeof(path), "%s/scoring", dir);
+	if ((d = opendir(path)) == NULL) {
+		fprintf(out, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if ((year = standard_year(de->d_name)) == 0)
+			continue;
+		snprintf(name, sizeof(name), "scoring/%s", de->d_name);
+		snprintf(path, sizeof(path), "%s/scoring/%s", dir, de->d_name);
+		if (read_file(path, &b) == -1 ||
+		    open_module(&sb, name, b.data, b.len, &ref, err, sizeof(err)) == -1 ||
+		    bench_one(&sb, ref, name, year, n, &us, err, sizeof(err)) == -1) {
+			fprintf(out, "%s: %s\n", name, err);
+			rc = -1;
+			continue;
+		}
+		sandbox_close(&sb);
+		fprintf(out, "%-28s %10d %12.2f %9.1fx   target < 20 us/point: %s\n", name, n, us,
+		    us / floor_us, us < 20 ? "met" : "MISSED");
+	}
+	closedir(d);
+
+	/* A reload as the server does it, of the whole folder, every file
+	 * changed: compile and test-run each in a fresh state. */
+	snprintf(reg.dir, sizeof(reg.dir), "%s", dir);
+	log_quiet(1);
+	t0 = now_us();
+	for (i = 0; i < rounds; i++) {
+		pthread_mutex_lock(&reg.mu);
+		for (size_t j = 0; j < reg.n; j++)
+			reg.files[j].sha[0] = reg.files[j].refused_sha[0] = '\0';
+		pthread_mutex_unlock(&reg.mu);
+		rules_reload();
+	}
+	fprintf(out, "reload of %s (%zu files, compile + test-run each): %.2f ms\n",
+	    dir, reg.n, (now_us() - t0) / rounds / 1000);
+	log_quiet(0);
+	buf_free(&b);
+	return rc;
+}

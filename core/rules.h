@@ -97,5 +97,8 @@ json_t	*rules_review_presets(struct rules_worker *, char *err, size_t errsz);
 /* Tools for policy staff. */
 int	 rules_check_file(const char *path, FILE *out);
 int	 rules_test_dir(const char *dir, FILE *out);
+/* Scores n synthetic points with every standard in dir/scoring (and a
+ * trivial one as the floor), and times a reload of dir. */
+int	 rules_bench(const char *dir, int n, FILE *out);
 
 #endif

@@ -21,6 +21,10 @@
 
 local COLUMNS = { "预警信息", "工作动态", "政策法规" }
 
+-- 月均分档（门槛, 得分），从高到低
+local INFO_TIERS = { { 7, 5 }, { 5, 3 }, { 3, 2 } }
+local NEWS_TIERS = { { 3, 5 }, { 2, 3 } }
+
 -- 数字显示：整数不带小数点
 local function num(x)
   local i = math.tointeger(x)
@@ -31,6 +35,8 @@ end
 -- 把日期时间整理成 "YYYY-MM-DD HH:MM:SS"，以便按字符串比较
 local function norm_time(s)
   if type(s) ~= "string" then return nil end
+  -- 已是标准格式时直接返回（最常见的情形）
+  if #s == 19 and s:sub(11, 11) == " " then return s end
   s = s:gsub("^%s+", ""):gsub("%s+$", "")
   if s == "" then return nil end
   if #s == 10 then s = s .. " 00:00:00" end
@@ -120,12 +126,10 @@ local function score(facts)
   }
 
   items[#items + 1] = monthly_item("upkeep_subsite_info", "子网站预警信息月均更新",
-    "子网站预警信息", int(counts.subsite_info), months,
-    { { 7, 5 }, { 5, 3 }, { 3, 2 } })
+    "子网站预警信息", int(counts.subsite_info), months, INFO_TIERS)
 
   items[#items + 1] = monthly_item("upkeep_subsite_news", "子网站工作动态月均更新",
-    "子网站工作动态", int(counts.subsite_news), months,
-    { { 3, 5 }, { 2, 3 } })
+    "子网站工作动态", int(counts.subsite_news), months, NEWS_TIERS)
 
   -- 二、预警信息报告 -----------------------------------------------------
 
