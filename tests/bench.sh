@@ -1,5 +1,5 @@
 #!/bin/bash
-# Benchmarks the running local stack with wrk. Each entry is compared with
+# Benchmarks the running local stack with wrk, then the rules engine. Each entry is compared with
 # the ceiling: tests/bench/hello, a FastCGI responder that does no work,
 # with yujing's thread count, behind the same nginx. Start the stack first
 # (tests/stack.sh up); the demo data provides the login.
@@ -117,3 +117,9 @@ done
 echo
 [ -z "$verdict" ] || echo "target $verdict"
 [ "$failed" = 0 ] || die "some benchmarks got error responses"
+
+# The rules engine, in process (no HTTP): scoring 10,000 points' facts with
+# every standard of the stack's rules, against a trivial standard (the floor:
+# building the facts and calling), and the time a reload takes.
+echo
+"$ROOT/build/core/yujing" rules bench "$RUN/rules" 10000 || die "the rules benchmark failed"
