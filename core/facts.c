@@ -245,4 +245,15 @@ facts_push(lua_State *L, const struct facts *f)
 
 	lua_pushinteger(L, f->leader_instructions);
 	lua_setfield(L, -2, "leader_instructions");
+
+	lua_createtable(L, (int)f->nadopted, 0);
+	for (i = 0; i < f->nadopted; i++) {
+		lua_createtable(L, 0, 2);
+		lua_pushstring(L, f->adopted[i].adopted_at);
+		lua_setfield(L, -2, "adopted_at");
+		lua_pushinteger(L, f->adopted[i].leader_instructions);
+		lua_setfield(L, -2, "leader_instructions");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "adopted_items");
 }

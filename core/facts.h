@@ -35,6 +35,12 @@ struct facts_qa {
 	bool	 magazine_accepted;
 };
 
+/* An internal-exchange item of the point adopted (采纳) in the year. */
+struct facts_adopted {
+	char	 adopted_at[32];	/* "YYYY-MM-DD HH:MM:SS", Beijing time */
+	int	 leader_instructions;	/* 厅领导批示 recorded on it */
+};
+
 struct facts {
 	int		 year;
 	int		 months;
@@ -53,6 +59,8 @@ struct facts {
 	struct facts_qa	*qa;
 	size_t		 nqa;
 	int		 leader_instructions;
+	struct facts_adopted *adopted;
+	size_t		 nadopted;
 };
 
 /* Empty facts of a year: a formal point, nothing reported, 12 months. */

@@ -80,7 +80,9 @@ facts_free(struct facts *f, size_t n)
 {
 	size_t i;
 
-	for (i = 0; f != NULL && i < n; i++)
+	for (i = 0; f != NULL && i < n; i++) {
 		free(f[i].qa);
+		free(f[i].adopted);
+	}
 	free(f);
 }
