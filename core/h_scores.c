@@ -9,6 +9,7 @@
 #include "app.h"
 #include "facts_db.h"
 #include "handlers.h"
+#include "log.h"
 #include "rules.h"
 #include "validate.h"
 #include "worker.h"
@@ -76,8 +77,10 @@ score_all(struct req *r, struct facts *f, size_t n)
 			json_decref(items);
 			if (strncmp(err, "没有", 6) == 0)
 				http_error(r, ERR_NOT_FOUND, err, "year");
-			else
+			else {
+				log_err("rules: scoring point %lld for %d: %s", f[i].point_id, f[i].year, err);
 				http_error(r, ERR_INTERNAL, "评分标准运行出错，请联系管理员查看日志", NULL);
+			}
 			return NULL;
 		}
 		json_array_append_new(items, score_json(&f[i], &s));
