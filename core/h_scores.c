@@ -134,6 +134,13 @@ h_scores_get(struct req *r)
 
 	if (query_year(r, &year) == -1)
 		return;
+	if (!rules_has_standard(&r->w->rules, year)) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "没有 %d 年或更早年度的评分标准", year);
+		http_error(r, ERR_NOT_FOUND, msg, "year");
+		return;
+	}
 	rc = facts_load(&r->w->db, year, NULL, r->params[0], false, 1, 0, &f, &n, &total);
 	if (rc != DB_OK) {
 		app_db_error(r, rc);

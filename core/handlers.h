@@ -4,10 +4,35 @@
 
 #include "http.h"
 
+/* h_dicts.c */
+void	 h_dicts_regions(struct req *);
+void	 h_dicts_industries(struct req *);
+void	 h_dicts_countries(struct req *);
+void	 h_dicts_measure_types(struct req *);
 /* h_health.c */
 void	 h_health(struct req *);
 /* h_openapi.c */
 void	 h_openapi(struct req *);
+/* h_leadership.c */
+void	 h_leadership_get(struct req *);
+void	 h_leadership_put(struct req *);
+/* h_point_members.c */
+void	 h_people_list(struct req *);
+void	 h_people_create(struct req *);
+void	 h_people_update(struct req *);
+void	 h_people_delete(struct req *);
+void	 h_enterprises_list(struct req *);
+void	 h_enterprises_create(struct req *);
+void	 h_enterprises_update(struct req *);
+void	 h_enterprises_delete(struct req *);
+/* h_points.c */
+void	 h_points_list(struct req *);
+void	 h_points_create(struct req *);
+void	 h_points_get(struct req *);
+void	 h_points_update(struct req *);
+void	 h_points_history(struct req *);
+void	 h_points_contacts_xlsx(struct req *);
+void	 h_points_contacts_csv(struct req *);
 /* h_rules.c */
 void	 h_rules_list(struct req *);
 void	 h_rules_preview(struct req *);

@@ -13,6 +13,32 @@ const struct route app_routes[] = {
 	{ HTTP_DELETE, "/api/session",		h_session_logout,	ROLE_ANY, 0 },
 	{ HTTP_PUT,    "/api/session/password",	h_session_password,	ROLE_ANY, RF_JSON },
 
+#define STAFF (ROLE_ADMIN | ROLE_PROVINCE | ROLE_CITY | ROLE_POINT)
+#define OFFICE (ROLE_ADMIN | ROLE_PROVINCE)
+	{ HTTP_GET,    "/api/dicts/regions",	h_dicts_regions,	ROLE_ANY, 0 },
+	{ HTTP_GET,    "/api/dicts/industries",	h_dicts_industries,	ROLE_ANY, 0 },
+	{ HTTP_GET,    "/api/dicts/countries",	h_dicts_countries,	ROLE_ANY, 0 },
+	{ HTTP_GET,    "/api/dicts/measure-types", h_dicts_measure_types, ROLE_ANY, 0 },
+
+	/* Points: scope (city, own point) is checked in the handlers. */
+	{ HTTP_GET,    "/api/points",		h_points_list,		STAFF, 0 },
+	{ HTTP_POST,   "/api/points",		h_points_create,	OFFICE, RF_JSON },
+	{ HTTP_GET,    "/api/points/contacts.xlsx", h_points_contacts_xlsx, STAFF, 0 },
+	{ HTTP_GET,    "/api/points/contacts.csv", h_points_contacts_csv, STAFF, 0 },
+	{ HTTP_GET,    "/api/points/{id}",	h_points_get,		STAFF, 0 },
+	{ HTTP_PATCH,  "/api/points/{id}",	h_points_update,	OFFICE, RF_JSON },
+	{ HTTP_GET,    "/api/points/{id}/history", h_points_history,	STAFF, 0 },
+	{ HTTP_GET,    "/api/points/{id}/people", h_people_list,	STAFF, 0 },
+	{ HTTP_POST,   "/api/points/{id}/people", h_people_create,	OFFICE | ROLE_POINT, RF_JSON },
+	{ HTTP_PATCH,  "/api/points/{id}/people/{pid}", h_people_update, OFFICE | ROLE_POINT, RF_JSON },
+	{ HTTP_DELETE, "/api/points/{id}/people/{pid}", h_people_delete, OFFICE | ROLE_POINT, 0 },
+	{ HTTP_GET,    "/api/points/{id}/enterprises", h_enterprises_list, STAFF, 0 },
+	{ HTTP_POST,   "/api/points/{id}/enterprises", h_enterprises_create, OFFICE | ROLE_POINT, RF_JSON },
+	{ HTTP_PATCH,  "/api/points/{id}/enterprises/{eid}", h_enterprises_update, OFFICE | ROLE_POINT, RF_JSON },
+	{ HTTP_DELETE, "/api/points/{id}/enterprises/{eid}", h_enterprises_delete, OFFICE | ROLE_POINT, 0 },
+	{ HTTP_GET,    "/api/points/{id}/leadership", h_leadership_get, STAFF, 0 },
+	{ HTTP_PUT,    "/api/points/{id}/leadership", h_leadership_put, OFFICE | ROLE_POINT, RF_JSON },
+
 	{ HTTP_GET,    "/api/rules",		h_rules_list,		ROLE_ADMIN | ROLE_PROVINCE, 0 },
 	{ HTTP_POST,   "/api/rules/preview",	h_rules_preview,	ROLE_ADMIN | ROLE_PROVINCE, RF_JSON },
 

@@ -506,7 +506,14 @@ consider(const char *name, int year, const char *path, struct buf *b)
 	sha256_hex(b->data, b->len, sha);
 	pthread_mutex_lock(&reg.mu);
 	f = find_file(name);
-	if (f != NULL && (!strcmp(f->sha, sha) || !strcmp(f->refused_sha, sha))) {
+	if (f != NULL && !strcmp(f->sha, sha)) {
+		/* The file in force is back (after a refused edit or a removal):
+		 * nothing is wrong any more. */
+		f->error[0] = f->refused_sha[0] = '\0';
+		pthread_mutex_unlock(&reg.mu);
+		return 0;
+	}
+	if (f != NULL && !strcmp(f->refused_sha, sha)) {
 		pthread_mutex_unlock(&reg.mu);
 		return 0;
 	}
@@ -769,6 +776,18 @@ rules_worker_sync(struct rules_worker *w)
 	w->gen = gen;
 }
 
+bool
+rules_has_standard(struct rules_worker *w, int year)
+{
+	size_t i;
+
+	rules_worker_sync(w);
+	for (i = 0; i < w->n; i++)
+		if (w->files[i].ok && w->files[i].year > 0 && w->files[i].year <= year)
+			return true;
+	return false;
+}
+
 int
 rules_score(struct rules_worker *w, const struct facts *f, struct score_result *out,
     char *err, size_t errsz)
@@ -844,6 +863,7 @@ rules_candidate_open(struct rules_candidate *c, const char *name, const char *sr
 	struct score_result r;
 
 	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", name);
 	if (open_module(&c->sb, name, src, len, &c->ref, err, errsz) == -1)
 		return -1;
 	facts_fixture_busy(&f, 2019, qa);
@@ -859,7 +879,7 @@ int
 rules_candidate_score(struct rules_candidate *c, const struct facts *f,
     struct score_result *out, char *err, size_t errsz)
 {
-	return score_call(&c->sb, c->ref, "candidate", f, out, err, errsz);
+	return score_call(&c->sb, c->ref, c->name, f, out, err, errsz);
 }
 
 void
@@ -882,8 +902,25 @@ rules_check_file(const char *path, FILE *out)
 		fprintf(out, "%s: %s\n", path, strerror(errno));
 		return -1;
 	}
+	if (strlen(base) == 13 && strspn(base, "0123456789") == 4 && !strcmp(base + 4, ".test.lua")) {
+		struct sandbox sb;
+
+		/* Test cases: they must compile and return the array of cases. */
+		rc = sandbox_open(&sb, reg.cap, reg.budget) == -1 ||
+		    sandbox_load(&sb, path, b.data, b.len) == -1 ? -1 : 0;
+		if (rc == -1)
+			fprintf(out, "%s\n", sb.err);
+		else if (!lua_istable(sb.L, -1)) {
+			fprintf(out, "%s: 测试文件须返回用例数组\n", path);
+			rc = -1;
+		} else
+			fprintf(out, "%s: ok (%zu 个用例)\n", path, (size_t)lua_rawlen(sb.L, -1));
+		sandbox_close(&sb);
+		buf_free(&b);
+		return rc;
+	}
 	if (year == 0 && strcmp(base, "review.lua") != 0) {
-		fprintf(out, "%s: 文件名须为 review.lua 或 <年份>.lua（如 2020.lua）\n", path);
+		fprintf(out, "%s: 文件名须为 review.lua、<年份>.lua（如 2020.lua）或 <年份>.test.lua\n", path);
 		buf_free(&b);
 		return -1;
 	}

@@ -63,11 +63,14 @@ void	 rules_worker_free(struct rules_worker *);
 int	 rules_score(struct rules_worker *, const struct facts *,
 	    struct score_result *, char *err, size_t errsz);
 void	 score_result_free(struct score_result *);
+/* Whether a standard for this year (or an earlier one) is in force. */
+bool	 rules_has_standard(struct rules_worker *, int year);
 
 /* A candidate standard, compiled and checked but not activated (preview). */
 struct rules_candidate {
 	struct sandbox	 sb;
 	int		 ref;
+	char		 name[64];
 };
 int	 rules_candidate_open(struct rules_candidate *, const char *name,
 	    const char *src, size_t len, char *err, size_t errsz);

@@ -39,6 +39,19 @@ sb_of(lua_State *L)
 	return ud;
 }
 
+static void sb_hook(lua_State *, lua_Debug *);
+
+/* From the first stop on, every line and every instruction raises, so a
+ * pcall in the script only catches the error to run into it again. */
+static void
+stop(lua_State *L, struct sandbox *sb)
+{
+	if (!sb->stopped) {
+		sb->stopped = true;
+		lua_sethook(L, sb_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
+	}
+}
+
 static void
 sb_hook(lua_State *L, lua_Debug *ar)
 {
@@ -49,15 +62,127 @@ sb_hook(lua_State *L, lua_Debug *ar)
 			sb->count += HOOK_EVERY;
 		if (sb->count < sb->budget)
 			return;
-		sb->stopped = true;
-		/* From now on every line and every instruction raises, so a
-		 * pcall in the script only catches it to run into it again. */
-		lua_sethook(L, sb_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
+		stop(L, sb);
 	}
+	/* lua_error, not luaL_error: the position is the line running. */
 	if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
-		luaL_error(L, "%s:%d: 超出指令数上限（%I 条），脚本可能陷入死循环",
+		lua_pushfstring(L, "%s:%d: 超出指令数上限（%I 条），脚本可能陷入死循环",
 		    ar->short_src, ar->currentline, (lua_Integer)sb->budget);
+	else
+		lua_pushfstring(L, "超出指令数上限（%I 条），脚本可能陷入死循环",
+		    (lua_Integer)sb->budget);
+	lua_error(L);
+}
+
+void
+sandbox_charge(lua_State *L, unsigned long long n)
+{
+	struct sandbox *sb = sb_of(L);
+
+	sb->count += n;
+	if (sb->count < sb->budget && !sb->stopped)
+		return;
+	stop(L, sb);
 	luaL_error(L, "超出指令数上限（%I 条），脚本可能陷入死循环", (lua_Integer)sb->budget);
+}
+
+/*
+ * Library functions replaced because the stock ones let a script escape
+ * the limits.
+ */
+
+/* xpcall: Lua runs a message handler with hooks off, so an endless loop in
+ * it would never stop.  Here the handler runs after the error has unwound,
+ * as ordinary code under the hook. */
+static int
+sb_xpcall(lua_State *L)
+{
+	int n = lua_gettop(L), status;
+
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 1);
+	for (int i = 3; i <= n; i++)
+		lua_pushvalue(L, i);
+	status = lua_pcall(L, n - 2, LUA_MULTRET, 0);
+	if (status == LUA_OK) {
+		lua_pushboolean(L, 1);
+		lua_insert(L, n + 1);
+		return lua_gettop(L) - n;
+	}
+	lua_pushvalue(L, 2);
+	lua_insert(L, -2);
+	if (lua_pcall(L, 1, 1, 0) != LUA_OK && sb_of(L)->stopped)
+		return lua_error(L);
+	lua_pushboolean(L, 0);
+	lua_insert(L, -2);
+	return 2;
+}
+
+/* setmetatable without __gc: Lua runs finalizers with hooks off. */
+static int
+sb_setmetatable(lua_State *L)
+{
+	if (lua_istable(L, 2) && lua_getfield(L, 2, "__gc") != LUA_TNIL)
+		return luaL_error(L, "规则脚本不能使用 __gc 元方法");
+	lua_settop(L, 2);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 2, 1);
+	return 1;
+}
+
+/* string.rep: the result must fit under the memory cap, and repeating an
+ * empty string is not allowed to spin a billion times. */
+static int
+sb_rep(lua_State *L)
+{
+	size_t		 l, lsep = 0;
+	lua_Integer	 n;
+	struct sandbox	*sb = sb_of(L);
+
+	luaL_checklstring(L, 1, &l);
+	n = luaL_checkinteger(L, 2);
+	luaL_optlstring(L, 3, "", &lsep);
+	if (n <= 0 || l + lsep == 0) {
+		lua_pushliteral(L, "");
+		return 1;
+	}
+	if ((unsigned long long)n > sb->cap / (l + lsep) + 1)
+		return luaL_error(L, "string.rep 的结果超出内存上限（%I 字节）", (lua_Integer)sb->cap);
+	sandbox_charge(L, (unsigned long long)n / 64);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
+/* table.move: its loop runs in C; charge one step per element. */
+static int
+sb_move(lua_State *L)
+{
+	lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+
+	if (e >= f)
+		sandbox_charge(L, (unsigned long long)e - (unsigned long long)f + 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/* Replaces lib[name] (lib NULL: a global) by fn with the original as its
+ * upvalue. */
+static void
+wrap(lua_State *L, const char *lib, const char *name, lua_CFunction fn)
+{
+	if (lib != NULL)
+		lua_getglobal(L, lib);
+	else
+		lua_pushglobaltable(L);
+	lua_getfield(L, -1, name);
+	lua_pushcclosure(L, fn, 1);
+	lua_setfield(L, -2, name);
+	lua_pop(L, 1);
 }
 
 int
@@ -96,6 +221,12 @@ sandbox_open(struct sandbox *sb, size_t cap, unsigned long long budget)
 	lua_pushnil(sb->L);
 	lua_setfield(sb->L, -2, "dump");
 	lua_pop(sb->L, 1);
+	lua_pushcfunction(sb->L, sb_xpcall);
+	lua_setglobal(sb->L, "xpcall");
+	wrap(sb->L, NULL, "setmetatable", sb_setmetatable);
+	wrap(sb->L, LUA_STRLIBNAME, "rep", sb_rep);
+	wrap(sb->L, LUA_TABLIBNAME, "move", sb_move);
+	sandbox_patterns(sb->L);
 	/* Scoring makes short-lived tables by the thousand: the generational
 	 * collector handles those best. */
 	lua_gc(sb->L, LUA_GCGEN, 0, 0);

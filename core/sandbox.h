@@ -32,5 +32,10 @@ int	 sandbox_load(struct sandbox *, const char *name, const char *src, size_t le
 /* lua_pcall with the budget armed; -1 with sb->err set (and the error
  * popped) on failure. */
 int	 sandbox_call(struct sandbox *, int nargs, int nresults);
+/* For C functions the script calls: charges n steps to the budget and
+ * stops the script (as the hook does) when it is spent. */
+void	 sandbox_charge(lua_State *, unsigned long long n);
+/* lua_pattern.c: string.find, match, gmatch, gsub that charge their steps. */
+void	 sandbox_patterns(lua_State *);
 
 #endif

@@ -8,13 +8,14 @@
 #include <string.h>
 
 static int
-fail(struct req *r, enum http_err e, const struct vfield *f, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+fail(struct req *r, enum http_err e, const char *prefix, const struct vfield *f,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 static int
-fail(struct req *r, enum http_err e, const struct vfield *f, const char *fmt, ...)
+fail(struct req *r, enum http_err e, const char *prefix, const struct vfield *f,
+    const char *fmt, ...)
 {
-	char	 msg[512];
+	char	 msg[512], field[128];
 	int	 n;
 	va_list	 ap;
 
@@ -22,13 +23,21 @@ fail(struct req *r, enum http_err e, const struct vfield *f, const char *fmt, ..
 	va_start(ap, fmt);
 	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
 	va_end(ap);
-	http_error(r, e, msg, f->name);
+	snprintf(field, sizeof(field), "%s%s", prefix ? prefix : "", f->name);
+	http_error(r, e, msg, field);
 	return -1;
 }
 
 int
 validate_object(struct req *r, const json_t *obj, const struct vfield *f,
     size_t n, struct vval *out)
+{
+	return validate_object_at(r, obj, f, n, out, NULL);
+}
+
+int
+validate_object_at(struct req *r, const json_t *obj, const struct vfield *f,
+    size_t n, struct vval *out, const char *prefix)
 {
 	size_t		 i, len;
 	json_t		*v;
@@ -39,45 +48,45 @@ validate_object(struct req *r, const json_t *obj, const struct vfield *f,
 		v = json_object_get(obj, f->name);
 		if (v == NULL || (json_is_null(v) && !(f->flags & VF_NULLABLE))) {
 			if (f->flags & VF_REQUIRED)
-				return fail(r, ERR_INVALID, f, "不能为空");
+				return fail(r, ERR_INVALID, prefix, f, "不能为空");
 			continue;
 		}
 		out[i].present = true;
 		if (json_is_null(v)) {
 			if (f->flags & VF_REQUIRED)
-				return fail(r, ERR_INVALID, f, "不能为空");
+				return fail(r, ERR_INVALID, prefix, f, "不能为空");
 			out[i].null = true;
 			continue;
 		}
 		switch (f->type) {
 		case VT_STRING:
 			if (!json_is_string(v))
-				return fail(r, ERR_BAD_REQUEST, f, "应为字符串");
+				return fail(r, ERR_BAD_REQUEST, prefix, f, "应为字符串");
 			out[i].s = json_string_value(v);
 			if (strlen(out[i].s) != json_string_length(v))
-				return fail(r, ERR_BAD_REQUEST, f, "含有非法字符");
+				return fail(r, ERR_BAD_REQUEST, prefix, f, "含有非法字符");
 			len = http_utf8_len(out[i].s);
 			if (len == 0 && (f->flags & VF_REQUIRED))
-				return fail(r, ERR_INVALID, f, "不能为空");
+				return fail(r, ERR_INVALID, prefix, f, "不能为空");
 			if (f->max > 0 && (long long)len > f->max)
-				return fail(r, ERR_INVALID, f, "不能超过 %lld 个字", f->max);
+				return fail(r, ERR_INVALID, prefix, f, "不能超过 %lld 个字", f->max);
 			if (len == 0 && f->min > 0)
-				return fail(r, ERR_INVALID, f, "不能为空");
+				return fail(r, ERR_INVALID, prefix, f, "不能为空");
 			if ((long long)len < f->min)
-				return fail(r, ERR_INVALID, f, "至少需要 %lld 个字", f->min);
+				return fail(r, ERR_INVALID, prefix, f, "至少需要 %lld 个字", f->min);
 			if (len > 0 && f->check != NULL && (why = f->check(out[i].s)) != NULL)
-				return fail(r, ERR_INVALID, f, "%s", why);
+				return fail(r, ERR_INVALID, prefix, f, "%s", why);
 			break;
 		case VT_INT:
 			if (!json_is_integer(v))
-				return fail(r, ERR_BAD_REQUEST, f, "应为整数");
+				return fail(r, ERR_BAD_REQUEST, prefix, f, "应为整数");
 			out[i].i = json_integer_value(v);
 			if (out[i].i < f->min || out[i].i > f->max)
-				return fail(r, ERR_INVALID, f, "须在 %lld 到 %lld 之间", f->min, f->max);
+				return fail(r, ERR_INVALID, prefix, f, "须在 %lld 到 %lld 之间", f->min, f->max);
 			break;
 		case VT_BOOL:
 			if (!json_is_boolean(v))
-				return fail(r, ERR_BAD_REQUEST, f, "应为 true 或 false");
+				return fail(r, ERR_BAD_REQUEST, prefix, f, "应为 true 或 false");
 			out[i].b = json_is_true(v);
 			break;
 		}

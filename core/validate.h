@@ -42,6 +42,10 @@ struct vval {
 /* 0 with out[] filled (one per field), or -1 with the error answered. */
 int	 validate_object(struct req *, const json_t *obj, const struct vfield *,
 	    size_t n, struct vval *out);
+/* The same for an object inside the body: errors name "prefix" + field,
+ * e.g. "members[2].name". */
+int	 validate_object_at(struct req *, const json_t *obj, const struct vfield *,
+	    size_t n, struct vval *out, const char *prefix);
 
 /* ?page=&per_page= with defaults 1 and 20, per_page at most 200. */
 int	 validate_paging(struct req *, long long *page, long long *per_page);

@@ -2,7 +2,8 @@
 # Runs every test of yujing and ends with one line "N passed, M failed";
 # exits non-zero when anything failed.  What it runs:
 #   1. the build (-Werror) and the cmocka unit tests (make check);
-#   2. the unit tests under valgrind (no errors, no leaks);
+#   2. the unit tests under valgrind (no errors, no leaks), and the rule
+#      files: "yujing rules test rules/scoring" and "yujing rules check";
 #   3. an ASan/UBSan build and its unit tests;
 #   4. the HTTP tests against the real stack: nginx + the ASan/UBSan yujing +
 #      a private MariaDB, started fresh in .run/test and stopped at the end;
@@ -72,6 +73,26 @@ for t in build/tests/unit/test-*; do
 	fi
 done
 
+step "rule files: the standards' own test cases and the rules checker"
+if [ -x build/core/yujing ]; then
+	build/core/yujing rules test rules/scoring > .run/rules.log 2>&1
+	grep -v '^ok ' .run/rules.log || true
+	summary=$(tail -1 .run/rules.log)
+	p=$(printf '%s' "$summary" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	f=$(printf '%s' "$summary" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	if [ -z "$p" ]; then fail 1 "yujing rules test did not finish"; else
+		pass "$p"; [ "$f" -eq 0 ] || fail "$f" "yujing rules test rules/scoring (see above)"; fi
+	# The standards only: <year>.test.lua files are cases, not standards.
+	if build/core/yujing rules check rules/review.lua rules/scoring/[0-9][0-9][0-9][0-9].lua \
+	    > .run/rules.log 2>&1; then
+		echo "ok - yujing rules check"; pass 1
+	else
+		cat .run/rules.log; fail 1 "yujing rules check rules/review.lua rules/scoring/<year>.lua"
+	fi
+else
+	fail 1 "rule files: no build/core/yujing to run"
+fi
+
 step "ASan/UBSan build and unit tests"
 SAN="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
@@ -119,7 +140,7 @@ if [ "$quick" = no ]; then
 	fi
 fi
 
-rm -f .run/check.log .run/check-asan.log .run/valgrind.log .run/http.log .run/stack.log .run/distcheck.log
+rm -f .run/check.log .run/check-asan.log .run/valgrind.log .run/rules.log .run/http.log .run/stack.log .run/distcheck.log
 [ -z "$failures" ] || printf '\nfailed:%s\n' "$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

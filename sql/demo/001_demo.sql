@@ -7,7 +7,7 @@ SET NAMES utf8mb4;
 INSERT INTO points (name, host_org, type, batch, industry, city, district,
                     founded_year, status, version, created_at, updated_at)
 VALUES ('建德精细化工产品对外贸易预警示范点', '建德市精细化工行业协会', '省级', '第一批',
-        '化工', '330100', '330182', 2015, '正式', 1, NOW(), NOW())
+        'CHEMICAL', '330100', '330182', 2015, '正式', 1, NOW(), NOW())
 ON DUPLICATE KEY UPDATE id = id;
 
 INSERT INTO users (username, name, role, point_id, city, password_hash, disabled,
