@@ -17,15 +17,13 @@ const char *const column_names[COLUMN_N] = { "预警信息", "工作动态", "�
 void
 facts_empty(struct facts *f, int year)
 {
-	memset(f, 0, sizeof(*f));
+	static const struct facts empty = {
+		.months = 12, .point_id = 1, .point_name = "测试预警点", .city = "330100",
+		.city_name = "杭州市", .type = "省级", .status = "正式",
+	};
+
+	*f = empty;
 	f->year = year;
-	f->months = 12;
-	f->point_id = 1;
-	snprintf(f->point_name, sizeof(f->point_name), "测试预警点");
-	snprintf(f->city, sizeof(f->city), "330100");
-	snprintf(f->city_name, sizeof(f->city_name), "杭州市");
-	snprintf(f->type, sizeof(f->type), "省级");
-	snprintf(f->status, sizeof(f->status), "正式");
 }
 
 void

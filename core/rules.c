@@ -127,10 +127,25 @@ score_result_free(struct score_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* Copies at most sz - 1 bytes, never cutting a UTF-8 character. */
+static void
+copy_text(char *dst, size_t sz, const char *src, size_t len)
+{
+	if (len >= sz) {
+		len = sz - 1;
+		while (len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80)
+			len--;
+	}
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 static int
 field_string(lua_State *L, int idx, const char *k, char *dst, size_t sz, bool required)
 {
-	int t = lua_getfield(L, idx, k);
+	int		 t = lua_getfield(L, idx, k);
+	const char	*s;
+	size_t		 len;
 
 	if (t == LUA_TNIL && !required) {
 		dst[0] = '\0';
@@ -141,7 +156,8 @@ field_string(lua_State *L, int idx, const char *k, char *dst, size_t sz, bool re
 		lua_pop(L, 1);
 		return -1;
 	}
-	snprintf(dst, sz, "%s", lua_tostring(L, -1));
+	s = lua_tolstring(L, -1, &len);
+	copy_text(dst, sz, s, len);
 	lua_pop(L, 1);
 	return 0;
 }
