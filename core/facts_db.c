@@ -36,7 +36,7 @@ facts_load(struct db *db, int year, const char *city, long long point_id,
 	/* Basic info is complete when every field SPEC §2 lists is filled. */
 	static const char rows[] =
 	    "SELECT p.id, p.name, p.city, r.name, p.type, p.status, "
-	    "(p.host_org <> '' AND p.batch <> '' AND p.industry IS NOT NULL "
+	    "(p.host_org <> '' AND COALESCE(p.batch, '') <> '' AND p.industry IS NOT NULL "
 	    " AND p.district IS NOT NULL AND p.founded_year IS NOT NULL "
 	    " AND COALESCE(p.approval_no, '') <> '' AND COALESCE(p.address, '') <> '' "
 	    " AND COALESCE(p.phone, '') <> '' AND COALESCE(p.email, '') <> '')"

@@ -33,12 +33,18 @@ static const struct vfield member_fields[] = {
 static void
 members_text(struct buf *b, const struct db_res *res)
 {
-	size_t i;
+	const char	*pos, *unit;
+	size_t		 i;
 
-	for (i = 0; i < res->nrows; i++)
-		buf_printf(b, "%s%s %s（%s，%s）", i ? "；" : "", db_res_str(res, i, 0),
-		    db_res_str(res, i, 1), db_res_str(res, i, 2) ? db_res_str(res, i, 2) : "",
-		    db_res_str(res, i, 3) ? db_res_str(res, i, 3) : "");
+	for (i = 0; i < res->nrows; i++) {
+		pos = db_res_str(res, i, 2);
+		unit = db_res_str(res, i, 3);
+		buf_printf(b, "%s%s %s", i ? "；" : "", db_res_str(res, i, 0), db_res_str(res, i, 1));
+		if (pos && unit)
+			buf_printf(b, "（%s，%s）", pos, unit);
+		else if (pos || unit)
+			buf_printf(b, "（%s）", pos ? pos : unit);
+	}
 }
 
 static const char members_sql[] =
@@ -54,8 +60,12 @@ answer(struct req *r, long long point)
 	size_t		 i;
 	int		 rc;
 
-	if ((rc = db_query(&r->w->db, &res, head, "i", point)) != DB_OK ||
-	    (rc = db_query(&r->w->db, &m, members_sql, "i", point)) != DB_OK) {
+	if ((rc = db_query(&r->w->db, &res, head, "i", point)) != DB_OK) {
+		app_db_error(r, rc);
+		return;
+	}
+	if ((rc = db_query(&r->w->db, &m, members_sql, "i", point)) != DB_OK) {
+		db_res_free(&res);
 		app_db_error(r, rc);
 		return;
 	}
@@ -115,11 +125,13 @@ h_leadership_put(struct req *r)
 		http_error(r, ERR_INVALID, "缺少版本号（version），请刷新后重试", "version");
 		return;
 	}
-	members = json_object_get(r->json, "members");
-	if (members == NULL)
-		members = json_array();
-	else
-		json_incref(members);
+	/* PUT replaces the whole group: leaving members out is a mistake,
+	 * not a wish to empty it (send [] for that). */
+	if ((members = json_object_get(r->json, "members")) == NULL) {
+		http_error(r, ERR_INVALID, "领导小组成员（members）不能缺少；没有成员时请传空数组 []", "members");
+		return;
+	}
+	json_incref(members);
 	if (!json_is_array(members)) {
 		json_decref(members);
 		http_error(r, ERR_BAD_REQUEST, "领导小组成员（members）应为数组", "members");
@@ -149,7 +161,7 @@ h_leadership_put(struct req *r)
 		http_error(r, ERR_INVALID, "已成立党建组织时须填写党员人数", "party_members");
 		return;
 	}
-	party_members = v[0].b ? v[1].i : 0;
+	party_members = v[1].present && !v[1].null ? v[1].i : -1;	/* -1: none */
 
 	if ((rc = db_begin(db)) != DB_OK || (rc = db_query(db, &res, lock, "i", point)) != DB_OK)
 		goto dberr;
@@ -179,14 +191,18 @@ h_leadership_put(struct req *r)
 		    mv[3].present && !mv[3].null && *mv[3].s ? mv[3].s : NULL)) < 0)
 			goto dberr;
 	}
-	if ((rc = db_exec(db, upd, "iii", (long long)v[0].b, party_members, point)) < 0)
+	if ((rc = db_exec(db, upd, "iIi", (long long)v[0].b, party_members >= 0 ? &party_members : NULL,
+	    point)) < 0)
 		goto dberr;
 	if ((rc = db_query(db, &res, members_sql, "i", point)) != DB_OK)
 		goto dberr;
 	members_text(&after, &res);
 	db_res_free(&res);
 	snprintf(neworg, sizeof(neworg), "%s", v[0].b ? "是" : "否");
-	snprintf(newnum, sizeof(newnum), "%lld", party_members);
+	if (party_members >= 0)
+		snprintf(newnum, sizeof(newnum), "%lld", party_members);
+	else
+		newnum[0] = '\0';
 	if ((rc = history_diff(r, point, "leadership", point, "update",
 	    (const char *const[]){ "members", "party_org", "party_members" },
 	    (const char *const[]){ before.data, oldorg, oldnum },

@@ -193,6 +193,21 @@ text(const struct vval *v)
 	return v->present && !v->null && *v->s ? strdup(v->s) : NULL;
 }
 
+/* Writes to one point's members take the point's row lock first, so that
+ * two at once cannot both pass the duplicate check. */
+static int
+lock_point(struct req *r, long long point)
+{
+	static const char sql[] = "SELECT id FROM points WHERE id = ? FOR UPDATE";
+	struct db_res	 res;
+	int		 rc;
+
+	if ((rc = db_query(&r->w->db, &res, sql, "i", point)) != DB_OK)
+		return rc;
+	db_res_free(&res);
+	return DB_OK;
+}
+
 static int
 check_dup(struct req *r, const struct member_kind *k, long long point, long long id, char **vals)
 {
@@ -230,7 +245,7 @@ create(struct req *r, const struct member_kind *k)
 		return;
 	for (f = 0; f < NF; f++)
 		vals[f] = text(&v[f]);
-	if ((rc = db_begin(db)) != DB_OK)
+	if ((rc = db_begin(db)) != DB_OK || (rc = lock_point(r, point)) != DB_OK)
 		goto dberr;
 	if (check_dup(r, k, point, 0, vals) == -1) {
 		db_rollback(db);
@@ -314,7 +329,7 @@ update(struct req *r, const struct member_kind *k)
 			http_error(r, ERR_INVALID, msg, k->names[f]);
 			return;
 		}
-	if ((rc = db_begin(db)) != DB_OK)
+	if ((rc = db_begin(db)) != DB_OK || (rc = lock_point(r, point)) != DB_OK)
 		goto dberr;
 	if (lock_member(r, k, point, id, &v[NF], old) == -1) {
 		db_rollback(db);
@@ -324,6 +339,15 @@ update(struct req *r, const struct member_kind *k)
 		vals[f] = v[f].present ? text(&v[f]) : (old[f] ? strdup(old[f]) : NULL);
 	if (check_dup(r, k, point, id, vals) == -1) {
 		db_rollback(db);
+		goto out;
+	}
+	for (f = 0; f < NF; f++)
+		if ((points_nz(old[f]) == NULL) != (points_nz(vals[f]) == NULL) ||
+		    (points_nz(old[f]) && strcmp(old[f], vals[f])))
+			break;
+	if (f == NF) {		/* nothing changes: no new version, no audit */
+		db_rollback(db);
+		answer_member(r, k, 200, point, id);
 		goto out;
 	}
 	if ((rc = db_exec(db, k->sql_update, "ssssssii", vals[0], vals[1], vals[2], vals[3],

@@ -383,7 +383,7 @@ store(struct req *r, long long *id, char *const *vals, long long version)
 	    "city = ?, district = ?, founded_year = ?, approval_no = ?, address = ?, "
 	    "phone = ?, fax = ?, website = ?, email = ?, status = ?, version = version + 1, "
 	    "updated_at = NOW() WHERE id = ? AND version = ?";
-	const char	*batch = vals[P_BATCH] ? vals[P_BATCH] : "";
+	const char	*batch = vals[P_BATCH];
 	int		 rc;
 
 	if (*id == 0) {
@@ -505,13 +505,21 @@ h_points_update(struct req *r)
 		db_rollback(db);
 		goto out;
 	}
-	if ((rc = store(r, &id, vals, v[P_VERSION].i)) < 0)
-		goto dberr;
 	changed = json_array();
 	for (k = 0; k < P__N; k++)
 		if ((points_nz(old[k]) == NULL) != (points_nz(vals[k]) == NULL) ||
 		    (points_nz(old[k]) && strcmp(old[k], vals[k])))
 			json_array_append_new(changed, json_string(point_names[k]));
+	if (json_array_size(changed) == 0) {	/* nothing changes: no new version */
+		json_decref(changed);
+		db_rollback(db);
+		answer_point(r, 200, id);
+		goto out;
+	}
+	if ((rc = store(r, &id, vals, v[P_VERSION].i)) < 0) {
+		json_decref(changed);
+		goto dberr;
+	}
 	if ((rc = history_diff(r, id, "point", id, "update", point_names,
 	    (const char *const *)old, (const char *const *)vals, P__N)) != DB_OK ||
 	    (rc = audit_req(r, "point.update", "point", id, json_pack("{s:o}", "fields", changed))) != DB_OK ||

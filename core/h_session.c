@@ -46,7 +46,7 @@ h_session_login(struct req *r)
 {
 	static const struct vfield fields[] = {
 		{ "username", "用户名", VT_STRING, VF_REQUIRED, 1, 64, NULL },
-		{ "password", "密码", VT_STRING, VF_REQUIRED, 1, 256, NULL },
+		{ "password", "密码", VT_STRING, VF_REQUIRED | VF_RAW, 1, 256, NULL },
 	};
 	static const char sql[] =
 	    "SELECT id, username, name, role, point_id, city, password_hash, disabled "
@@ -135,8 +135,8 @@ void
 h_session_password(struct req *r)
 {
 	static const struct vfield fields[] = {
-		{ "old_password", "原密码", VT_STRING, VF_REQUIRED, 1, 256, NULL },
-		{ "new_password", "新密码", VT_STRING, VF_REQUIRED, 1, 256, NULL },
+		{ "old_password", "原密码", VT_STRING, VF_REQUIRED | VF_RAW, 1, 256, NULL },
+		{ "new_password", "新密码", VT_STRING, VF_REQUIRED | VF_RAW, 1, 256, NULL },
 	};
 	static const char get[] =
 	    "SELECT password_hash FROM users WHERE id = ? FOR UPDATE";

@@ -146,7 +146,7 @@ check_username(const char *s)
 	{ "username", "用户名", VT_STRING, req, 3, 32, check_username }, \
 	{ "name", "姓名", VT_STRING, req, 1, 64, NULL }, \
 	{ "role", "角色", VT_STRING, req, 1, 16, NULL }, \
-	{ "password", "密码", VT_STRING, req, 1, 256, NULL }, \
+	{ "password", "密码", VT_STRING, (req) | VF_RAW, 1, 256, NULL }, \
 	{ "point_id", "所属预警点", VT_INT, VF_NULLABLE, 1, 0x7fffffffffffffffLL, NULL }, \
 	{ "city", "所属地市", VT_STRING, VF_NULLABLE, 6, 6, NULL }, \
 	{ "disabled", "是否停用", VT_BOOL, 0, 0, 0, NULL }, \

@@ -28,6 +28,41 @@ fail(struct req *r, enum http_err e, const char *prefix, const struct vfield *f,
 	return -1;
 }
 
+/* ASCII white space, the ideographic space U+3000 and no-break U+00A0. */
+static size_t
+space_at(const char *s)
+{
+	if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		return 1;
+	if (!strncmp(s, "\xe3\x80\x80", 3))
+		return 3;
+	if (!strncmp(s, "\xc2\xa0", 2))
+		return 2;
+	return 0;
+}
+
+static bool
+blank(const char *s)
+{
+	size_t n;
+
+	while (*s && (n = space_at(s)) > 0)
+		s += n;
+	return *s == '\0';
+}
+
+static bool
+edge_space(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (space_at(s))
+		return true;
+	return (len >= 1 && space_at(s + len - 1) == 1) ||
+	    (len >= 3 && space_at(s + len - 3) == 3) ||
+	    (len >= 2 && space_at(s + len - 2) == 2);
+}
+
 int
 validate_object(struct req *r, const json_t *obj, const struct vfield *f,
     size_t n, struct vval *out)
@@ -66,12 +101,20 @@ validate_object_at(struct req *r, const json_t *obj, const struct vfield *f,
 			if (strlen(out[i].s) != json_string_length(v))
 				return fail(r, ERR_BAD_REQUEST, prefix, f, "含有非法字符");
 			len = http_utf8_len(out[i].s);
+			if (len > 0 && !(f->flags & VF_RAW)) {
+				if (blank(out[i].s))
+					len = 0;	/* only spaces: nothing */
+				else if (edge_space(out[i].s))
+					return fail(r, ERR_INVALID, prefix, f, "首尾不能有空格");
+			}
 			if (len == 0 && (f->flags & VF_REQUIRED))
 				return fail(r, ERR_INVALID, prefix, f, "不能为空");
 			if (f->max > 0 && (long long)len > f->max)
 				return fail(r, ERR_INVALID, prefix, f, "不能超过 %lld 个字", f->max);
 			if (len == 0 && f->min > 0)
 				return fail(r, ERR_INVALID, prefix, f, "不能为空");
+			if ((long long)len < f->min && f->min == f->max)
+				return fail(r, ERR_INVALID, prefix, f, "须为 %lld 位", f->min);
 			if ((long long)len < f->min)
 				return fail(r, ERR_INVALID, prefix, f, "至少需要 %lld 个字", f->min);
 			if (len > 0 && f->check != NULL && (why = f->check(out[i].s)) != NULL)

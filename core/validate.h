@@ -19,6 +19,8 @@ enum vtype {
 enum vflags {
 	VF_REQUIRED	= 1 << 0,	/* must be present and not empty */
 	VF_NULLABLE	= 1 << 1,	/* null is accepted (and reported) */
+	VF_RAW		= 1 << 2,	/* taken as typed: leading or trailing
+					 * spaces allowed (passwords) */
 };
 
 struct vfield {
