@@ -47,7 +47,7 @@ h_rules_preview(struct req *r)
 {
 	static const struct vfield fields[] = {
 		{ "year", "年度", VT_INT, VF_REQUIRED, 2000, 2100, NULL },
-		{ "source", "评分标准脚本", VT_STRING, VF_REQUIRED, 1, 256 * 1024, NULL },
+		{ "source", "评分标准脚本", VT_STRING, VF_REQUIRED | VF_RAW, 1, 256 * 1024, NULL },
 	};
 	struct vval		 v[2];
 	struct rules_candidate	 cand;

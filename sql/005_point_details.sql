@@ -2,10 +2,6 @@
 -- group and party organisation, and the field-by-field change history of
 -- all of it (预警点管理).
 
--- A point without a batch has none (NULL), not an empty one.
-ALTER TABLE points MODIFY batch VARCHAR(32) NULL;
-UPDATE points SET batch = NULL WHERE batch = '';
-
 -- Points name their industry by dictionary code.
 UPDATE points p JOIN industries i ON i.name = p.industry SET p.industry = i.code;
 ALTER TABLE points
