@@ -14,6 +14,9 @@
 #ifndef PKGDATADIR
 #define PKGDATADIR "/usr/share/yujing"
 #endif
+#ifndef PKGLIBDIR
+#define PKGLIBDIR "/usr/lib/yujing"
+#endif
 
 enum kind { K_STR, K_INT, K_SIZE, K_BOOL, K_MODE };
 
@@ -53,6 +56,7 @@ static const struct key keys[] = {
 	{ "rules_dir",		K_STR,  O(rules_dir), SYSCONFDIR "/yujing/rules", 0, 0 },
 	{ "rules_memory_limit",	K_SIZE, O(rules_memory_limit), "16M", 1 << 20, 1LL << 32 },
 	{ "rules_instruction_limit", K_SIZE, O(rules_instruction_limit), "10000000", 10000, 1LL << 40 },
+	{ "plugins_dir",	K_STR,  O(plugins_dir), PKGLIBDIR "/plugins", 0, 0 },
 };
 #undef O
 

@@ -33,6 +33,7 @@ struct config {
 	char	*rules_dir;		/* scoring/<year>.lua and review.lua */
 	size_t	 rules_memory_limit;	/* bytes per Lua state */
 	size_t	 rules_instruction_limit; /* Lua instructions per call */
+	char	*plugins_dir;		/* report-type plugins, *.so */
 };
 
 /* Fills defaults, then reads path (NULL: defaults only).  On error returns

@@ -33,6 +33,8 @@ void	 h_points_update(struct req *);
 void	 h_points_history(struct req *);
 void	 h_points_contacts_xlsx(struct req *);
 void	 h_points_contacts_csv(struct req *);
+/* h_report_types.c */
+void	 h_report_types(struct req *);
 /* h_rules.c */
 void	 h_rules_list(struct req *);
 void	 h_rules_preview(struct req *);

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "password.h"
+#include "plugins.h"
 #include "rules.h"
 #include "server.h"
 #include "users.h"
@@ -33,6 +34,7 @@ usage(FILE *f)
 	    "       yujing rules check [-c FILE] RULE.lua...  check rule files before deploying\n"
 	    "       yujing rules test [-c FILE] DIR            run DIR/<year>.test.lua cases\n"
 	    "       yujing rules bench [-c FILE] DIR [N]       time scoring N points and a reload\n"
+	    "       yujing plugins check DIR       load the report-type plugins in DIR and list them\n"
 	    "       yujing -v                      print the version\n");
 }
 
@@ -176,6 +178,47 @@ cmd_rules(int argc, char **argv)
 	return 2;
 }
 
+static void
+print_refused(const char *msg, void *arg)
+{
+	int *bad = arg;
+
+	printf("refused: %s\n", msg);
+	(*bad)++;
+}
+
+/* yujing plugins check DIR: loads DIR as yujing would at start (no
+ * database, no server), lists each plugin and its report types, and
+ * exits 1 when one is refused. */
+static int
+cmd_plugins_check(const char *dir)
+{
+	const struct yj_plugin		*p;
+	const struct yj_report_type	*t;
+	const char			*path;
+	size_t				 i, j, k;
+	int				 bad = 0;
+
+	log_quiet(1);
+	plugins_load_dir(dir, print_refused, &bad);
+	for (i = 0; i < plugins_count(); i++) {
+		p = plugins_at(i);
+		plugins_owner(p->types, &path);
+		printf("ok: %s %s (%s)\n", p->name, p->version, path);
+		for (j = 0; j < p->ntypes; j++) {
+			t = &p->types[j];
+			printf("  %s %s:", t->name, t->label);
+			for (k = 0; k < t->nfields; k++)
+				printf(" %s%s", t->fields[k].name, t->fields[k].required ? "*" : "");
+			printf("\n");
+		}
+	}
+	printf("%zu plugin(s), %zu report type(s), %d refused\n", plugins_count(),
+	    plugins_ntypes(), bad);
+	plugins_unload_all();
+	return bad == 0 ? 0 : 1;
+}
+
 static int
 cmd_hash_password(void)
 {
@@ -218,6 +261,12 @@ main(int argc, char **argv)
 		cmd = argv[0];
 		if (!strcmp(cmd, "hash-password") && argc == 1)
 			return cmd_hash_password();
+		if (!strcmp(cmd, "plugins")) {
+			if (argc == 3 && !strcmp(argv[1], "check"))
+				return cmd_plugins_check(argv[2]);
+			usage(stderr);
+			return 2;
+		}
 		if (!strcmp(cmd, "rules")) {
 			/* "rules check|test" take their options after the verb. */
 			if (argc >= 2)

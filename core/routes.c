@@ -39,6 +39,8 @@ const struct route app_routes[] = {
 	{ HTTP_GET,    "/api/points/{id}/leadership", h_leadership_get, STAFF, 0 },
 	{ HTTP_PUT,    "/api/points/{id}/leadership", h_leadership_put, OFFICE | ROLE_POINT, RF_JSON },
 
+	{ HTTP_GET,    "/api/report-types",	h_report_types,		ROLE_ANY, 0 },
+
 	{ HTTP_GET,    "/api/rules",		h_rules_list,		ROLE_ADMIN | ROLE_PROVINCE, 0 },
 	{ HTTP_POST,   "/api/rules/preview",	h_rules_preview,	ROLE_ADMIN | ROLE_PROVINCE, RF_JSON },
 

@@ -19,6 +19,7 @@
 #include "app.h"
 #include "http.h"
 #include "log.h"
+#include "plugins.h"
 #include "session.h"
 #include "worker.h"
 
@@ -159,6 +160,8 @@ server_run(const struct config *cfg)
 	if (rules_problem() != NULL)
 		log_err("rules: %s (in %s); health answers 503 until it is fixed",
 		    rules_problem(), cfg->rules_dir);
+	if (plugins_start(cfg) != 0)
+		return 1;
 	if ((pool.listen_fd = open_socket(cfg)) < 0)
 		return 1;
 

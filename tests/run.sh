@@ -8,8 +8,11 @@
 #   4. the HTTP tests against the real stack: nginx + the ASan/UBSan yujing +
 #      a private MariaDB, started fresh in .run/test and stopped at the end;
 #      the yujing log must hold no sanitizer report;
-#   5. make distcheck (the release tarball builds and passes its tests).
-# Options: --quick skips 5; -k PATTERN runs only matching HTTP tests.
+#   5. an out-of-tree plugin (tests/plugin-example/build.sh): make install
+#      into a staging dir, build against the installed header and .pc, and
+#      the installed yujing serves its report type;
+#   6. make distcheck (the release tarball builds and passes its tests).
+# Options: --quick skips 6; -k PATTERN runs only matching HTTP tests.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"
@@ -131,6 +134,13 @@ else
 	echo "ok - no sanitizer report in the yujing log"; pass 1
 fi
 
+step "an out-of-tree report-type plugin, built against the installed header"
+if tests/plugin-example/build.sh > .run/plugin-example.log 2>&1; then
+	cat .run/plugin-example.log; pass 1
+else
+	cat .run/plugin-example.log; fail 1 "tests/plugin-example/build.sh"
+fi
+
 if [ "$quick" = no ]; then
 	step "make distcheck"
 	if (cd build && make -s distcheck) > .run/distcheck.log 2>&1; then
@@ -140,7 +150,7 @@ if [ "$quick" = no ]; then
 	fi
 fi
 
-rm -f .run/check.log .run/check-asan.log .run/valgrind.log .run/rules.log .run/http.log .run/stack.log .run/distcheck.log
+rm -f .run/plugin-example.log .run/check.log .run/check-asan.log .run/valgrind.log .run/rules.log .run/http.log .run/stack.log .run/distcheck.log
 [ -z "$failures" ] || printf '\nfailed:%s\n' "$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -24,6 +24,8 @@ options:
   --bin PATH      yujing binary (default build/core/yujing; app-restart:
                   the one the stack runs)
   --threads N     yujing worker threads (default: the stack's last, else 4)
+  --plugins DIR   plugins_dir, the report-type plugins (default: the ones
+                  built next to the binary, BUILD/plugins/.libs)
   --no-build      skip autogen/configure/make
   --no-demo       skip sql/demo/*.sql
 EOF
@@ -32,13 +34,14 @@ EOF
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
-cmd="" name=demo port="" bin="" threads="" build=yes demo=yes
+cmd="" name=demo port="" bin="" threads="" plugins="" build=yes demo=yes
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=${2:?--name needs a value}; shift ;;
 	--port) port=${2:?--port needs a value}; shift ;;
 	--bin) bin=${2:?--bin needs a value}; shift ;;
 	--threads) threads=${2:?--threads needs a value}; shift ;;
+	--plugins) plugins=${2:?--plugins needs a value}; shift ;;
 	--no-build) build=no ;;
 	--no-demo) demo=no ;;
 	-h|--help|help) usage; exit 0 ;;
@@ -79,6 +82,11 @@ else
 	bin=$ROOT/build/core/yujing
 fi
 URL=http://127.0.0.1:$port
+if [ -z "$plugins" ]; then
+	plugins=$(dirname "$(dirname "$bin")")/plugins/.libs
+else
+	case $plugins in /*) ;; *) plugins=$PWD/$plugins ;; esac
+fi
 
 # A unix socket path must fit sun_path (108 bytes with the NUL). In a deep
 # source tree use /tmp, named after a hash of the state directory.
@@ -210,6 +218,7 @@ write_configs() {
 		db_password = $(cat "$RUN/db_password")
 		sql_dir = $ROOT/sql
 		rules_dir = $RUN/rules
+		plugins_dir = $plugins
 		cookie_secure = off
 	EOF
 	# The stack's own copy of rules/, refreshed by every "up": edit the
