@@ -46,6 +46,17 @@ void	 h_session_login(struct req *);
 void	 h_session_get(struct req *);
 void	 h_session_logout(struct req *);
 void	 h_session_password(struct req *);
+/* h_submissions.c */
+void	 h_submissions_list(struct req *);
+void	 h_submissions_create(struct req *);
+void	 h_submissions_get(struct req *);
+void	 h_submissions_update(struct req *);
+void	 h_submissions_submit(struct req *);
+void	 h_submissions_withdraw(struct req *);
+void	 h_submissions_decide(struct req *);
+void	 h_reviews_queue(struct req *);
+void	 h_messages_list(struct req *);
+void	 h_messages_read(struct req *);
 /* h_users.c */
 void	 h_users_list(struct req *);
 void	 h_users_create(struct req *);

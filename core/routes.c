@@ -47,6 +47,19 @@ const struct route app_routes[] = {
 	{ HTTP_GET,    "/api/scores",		h_scores_list,		ROLE_ADMIN | ROLE_PROVINCE | ROLE_CITY | ROLE_POINT, 0 },
 	{ HTTP_GET,    "/api/scores/{id}",	h_scores_get,		ROLE_ADMIN | ROLE_PROVINCE | ROLE_CITY | ROLE_POINT, 0 },
 
+	/* Submissions: scope (the submitter's unit, the city, the level that
+	 * holds an item) is checked in the handlers. */
+	{ HTTP_GET,    "/api/submissions",	h_submissions_list,	ROLE_ANY, 0 },
+	{ HTTP_POST,   "/api/submissions",	h_submissions_create,	ROLE_PROVINCE | ROLE_CITY | ROLE_POINT, RF_JSON },
+	{ HTTP_GET,    "/api/submissions/{id}",	h_submissions_get,	ROLE_ANY, 0 },
+	{ HTTP_PATCH,  "/api/submissions/{id}",	h_submissions_update,	ROLE_PROVINCE | ROLE_CITY | ROLE_POINT, RF_JSON },
+	{ HTTP_POST,   "/api/submissions/{id}/submit", h_submissions_submit, ROLE_PROVINCE | ROLE_CITY | ROLE_POINT, RF_JSON },
+	{ HTTP_POST,   "/api/submissions/{id}/withdraw", h_submissions_withdraw, ROLE_PROVINCE | ROLE_CITY | ROLE_POINT, RF_JSON },
+	{ HTTP_POST,   "/api/submissions/{id}/decisions", h_submissions_decide, ROLE_PROVINCE | ROLE_CITY, RF_JSON },
+	{ HTTP_GET,    "/api/reviews/queue",	h_reviews_queue,	ROLE_PROVINCE | ROLE_CITY, 0 },
+	{ HTTP_GET,    "/api/messages",		h_messages_list,	ROLE_ANY, 0 },
+	{ HTTP_POST,   "/api/messages/{id}/read", h_messages_read,	ROLE_ANY, 0 },
+
 	{ HTTP_GET,    "/api/users",		h_users_list,		ROLE_ADMIN, 0 },
 	{ HTTP_POST,   "/api/users",		h_users_create,		ROLE_ADMIN, RF_JSON },
 	{ HTTP_GET,    "/api/users/{id}",	h_users_get,		ROLE_ADMIN, 0 },

@@ -858,6 +858,33 @@ rules_review_check(struct rules_worker *w, const struct review_ctx *c,
 	return check_call(&f->sb, f->ref, c, field, fieldsz, msg, msgsz);
 }
 
+int
+rules_review_bool(struct rules_worker *w, const char *fn, const char *type,
+    bool *answer, char *err, size_t errsz)
+{
+	struct rules_wfile	*f;
+	lua_State		*L;
+	int			 top;
+
+	if ((f = review_file(w, err, errsz)) == NULL)
+		return -1;
+	L = f->sb.L;
+	top = lua_gettop(L);
+	if (review_get(&f->sb, f->ref, fn) == -1) {
+		snprintf(err, errsz, "%s", f->sb.err);
+		return -1;
+	}
+	lua_pushstring(L, type);
+	if (sandbox_call(&f->sb, 1, 1) == -1) {
+		snprintf(err, errsz, "%s", f->sb.err);
+		lua_settop(L, top);
+		return -1;
+	}
+	*answer = lua_toboolean(L, -1);
+	lua_settop(L, top);
+	return 0;
+}
+
 json_t *
 rules_review_presets(struct rules_worker *w, char *err, size_t errsz)
 {

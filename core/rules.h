@@ -94,6 +94,10 @@ int	 rules_review_chain(struct rules_worker *, const char *type, const char *rol
 /* 0 allowed; 1 refused with field and message; -1 policy error in msg. */
 int	 rules_review_check(struct rules_worker *, const struct review_ctx *,
 	    char *field, size_t fieldsz, char *msg, size_t msgsz);
+/* A yes/no question to the policy about a report type: "magazine_direct"
+ * or "completes_on_submit".  0 with *answer, or -1 with err. */
+int	 rules_review_bool(struct rules_worker *, const char *fn, const char *type,
+	    bool *answer, char *err, size_t errsz);
 /* The shipped preset opinions, as a JSON array of strings (NULL: error). */
 json_t	*rules_review_presets(struct rules_worker *, char *err, size_t errsz);
 
