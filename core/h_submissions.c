@@ -853,3 +853,266 @@ h_messages_read(struct req *r)
 	}
 	http_no_content(r);
 }
+
+/* ---------------------------------------------------------------- magazine */
+
+/* The editor's list: warning info passed with 推荐到杂志 and the quarterly
+ * analyses the policy sends straight to the magazine. */
+void
+h_magazine_list(struct req *r)
+{
+	static const char count[] = "SELECT COUNT(*) FROM submissions WHERE magazine = ?";
+	static const char rows[] = "SELECT " SUB_COLS " FROM submissions WHERE magazine = ? "
+	    "ORDER BY submitted_at DESC, id DESC LIMIT ? OFFSET ?";
+	const char	*state = points_nz(http_query(r, "state"));
+	long long	 page, per_page, total;
+	struct db_res	 res;
+	json_t		*items;
+	size_t		 i;
+	int		 rc;
+
+	if (validate_paging(r, &page, &per_page) == -1)
+		return;
+	if (state == NULL)
+		state = "pending";
+	if (strcmp(state, "pending") && strcmp(state, "accepted") && strcmp(state, "declined")) {
+		http_error(r, ERR_INVALID, "state 须为 pending（待处理）、accepted（录用）或 declined（不录用）", "state");
+		return;
+	}
+	if ((rc = db_query(&r->w->db, &res, count, "s", state)) != DB_OK) {
+		app_db_error(r, rc);
+		return;
+	}
+	total = db_res_int(&res, 0, 0);
+	db_res_free(&res);
+	if ((rc = db_query(&r->w->db, &res, rows, "sii", state, per_page, (page - 1) * per_page)) != DB_OK) {
+		app_db_error(r, rc);
+		return;
+	}
+	items = json_array();
+	for (i = 0; i < res.nrows; i++)
+		json_array_append_new(items, sub_json(r, &res, i, false));
+	db_res_free(&res);
+	http_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
+	    (json_int_t)total, "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+}
+
+/* 录用 / 不录用, once, by the editor. */
+void
+h_magazine_decide(struct req *r)
+{
+	static const struct vfield fields[] = {
+		{ "accept", "是否录用", VT_BOOL, VF_REQUIRED, 0, 0, NULL },
+	};
+	static const char upd[] =
+	    "UPDATE submissions SET magazine = ?, accepted_at = IF(? = 1, NOW(), NULL), "
+	    "version = version + 1, updated_at = NOW() WHERE id = ? AND magazine = 'pending'";
+	struct vval	 v[1];
+	struct db	*db = &r->w->db;
+	struct db_res	 s;
+	long long	 id = r->params[0];
+	int		 rc;
+
+	if (validate_object(r, r->json, fields, 1, v) == -1)
+		return;
+	if ((rc = db_begin(db)) != DB_OK) {
+		app_db_error(r, rc);
+		return;
+	}
+	if (load(r, id, true, &s) == -1) {
+		db_rollback(db);
+		return;
+	}
+	if (!same(db_res_str(&s, 0, C_MAGAZINE), "pending")) {
+		db_res_free(&s);
+		db_rollback(db);
+		http_error(r, ERR_CONFLICT, "该信息不在待录用状态（可能已被处理）", "accept");
+		return;
+	}
+	if ((rc = db_exec(db, upd, "sii", v[0].b ? "accepted" : "declined", (long long)v[0].b, id)) < 0 ||
+	    (rc = notify(r, &s, "magazine", v[0].b ? "已被《浙江商务》录用" : "未被《浙江商务》录用")) != DB_OK ||
+	    (rc = audit_req(r, "submission.magazine", "submission", id,
+	    json_pack("{s:b}", "accept", v[0].b))) != DB_OK ||
+	    (rc = db_commit(db)) != DB_OK) {
+		db_res_free(&s);
+		db_rollback(db);
+		app_db_error(r, rc);
+		return;
+	}
+	db_res_free(&s);
+	answer(r, 200, id);
+}
+
+/* ------------------------------------------------------- internal exchange */
+
+void
+h_internal_exchange_list(struct req *r)
+{
+#define IX_WHERE \
+	" FROM submissions s LEFT JOIN points p ON p.id = s.point_id" \
+	" WHERE s.opt_internal = 1 AND s.state = 'approved'" \
+	" AND (? IS NULL OR (? = 2 AND s.adopted IS NULL) OR s.adopted = ?)" \
+	" AND (? IS NULL OR s.first_submitted_at >= ?) AND (? IS NULL OR s.first_submitted_at < ? + INTERVAL 1 DAY)"
+	static const char count[] = "SELECT COUNT(*)" IX_WHERE;
+	static const char rows[] = "SELECT s.id, s.title, s.fields, COALESCE(p.name, s.city), "
+	    "s.first_submitted_at, s.adopted, "
+	    "(SELECT COUNT(*) FROM leader_instructions l WHERE l.submission_id = s.id)"
+	    IX_WHERE " ORDER BY s.first_submitted_at DESC, s.id DESC LIMIT ? OFFSET ?";
+	const char	*adopted = points_nz(http_query(r, "adopted"));
+	const char	*from = points_nz(http_query(r, "from")), *to = points_nz(http_query(r, "to"));
+	long long	 page, per_page, total, a = 0;
+	struct db_res	 res;
+	json_t		*items, *f;
+	size_t		 i;
+	int		 rc;
+
+	if (validate_paging(r, &page, &per_page) == -1)
+		return;
+	if (adopted != NULL) {
+		if (!strcmp(adopted, "true")) a = 1;
+		else if (!strcmp(adopted, "false")) a = 0;
+		else if (!strcmp(adopted, "none")) a = 2;
+		else {
+			http_error(r, ERR_INVALID, "adopted 须为 true（采纳）、false（不采纳）或 none（未处理）", "adopted");
+			return;
+		}
+	}
+	if ((from && strlen(from) != 10) || (to && strlen(to) != 10)) {
+		http_error(r, ERR_INVALID, "日期格式应为 YYYY-MM-DD", from && strlen(from) != 10 ? "from" : "to");
+		return;
+	}
+#define IX_ARGS adopted ? &a : NULL, adopted ? &a : NULL, adopted ? &a : NULL, from, from, to, to
+	if ((rc = db_query(&r->w->db, &res, count, "IIIssss", IX_ARGS)) != DB_OK) {
+		app_db_error(r, rc);
+		return;
+	}
+	total = db_res_int(&res, 0, 0);
+	db_res_free(&res);
+	if ((rc = db_query(&r->w->db, &res, rows, "IIIssssii", IX_ARGS, per_page,
+	    (page - 1) * per_page)) != DB_OK) {
+		app_db_error(r, rc);
+		return;
+	}
+#undef IX_ARGS
+	items = json_array();
+	for (i = 0; i < res.nrows; i++) {
+		f = json_loads(db_res_str(&res, i, 2), 0, NULL);
+		json_array_append_new(items, json_pack("{s:I, s:s, s:O?, s:O?, s:o, s:o, s:o, s:I}",
+		    "id", (json_int_t)db_res_int(&res, i, 0), "title", db_res_str(&res, i, 1),
+		    "country", json_object_get(f, "country"), "industry", json_object_get(f, "industry"),
+		    "unit", str_or_null(db_res_str(&res, i, 3)),
+		    "submitted_at", app_time(db_res_str(&res, i, 4)),
+		    "adopted", db_res_null(&res, i, 5) ? json_null() : json_boolean(db_res_int(&res, i, 5)),
+		    "leader_instructions", (json_int_t)db_res_int(&res, i, 6)));
+		json_decref(f);
+	}
+	db_res_free(&res);
+	http_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
+	    (json_int_t)total, "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+}
+
+/* 采纳 / 不采纳 an internal-exchange item. */
+void
+h_adoption(struct req *r)
+{
+	static const struct vfield fields[] = {
+		{ "adopt", "是否采纳", VT_BOOL, VF_REQUIRED, 0, 0, NULL },
+	};
+	static const char upd[] =
+	    "UPDATE submissions SET adopted = ?, version = version + 1, updated_at = NOW() WHERE id = ?";
+	struct vval	 v[1];
+	struct db	*db = &r->w->db;
+	struct db_res	 s;
+	long long	 id = r->params[0];
+	int		 rc;
+
+	if (validate_object(r, r->json, fields, 1, v) == -1)
+		return;
+	if ((rc = db_begin(db)) != DB_OK) {
+		app_db_error(r, rc);
+		return;
+	}
+	if (load(r, id, true, &s) == -1) {
+		db_rollback(db);
+		return;
+	}
+	if (!same(db_res_str(&s, 0, C_STATE), "approved") || db_res_int(&s, 0, C_OPT_INT) != 1) {
+		db_res_free(&s);
+		db_rollback(db);
+		http_error(r, ERR_CONFLICT, "只有审核通过并设为重要信息内部交流的信息可以采纳", NULL);
+		return;
+	}
+	if ((rc = db_exec(db, upd, "ii", (long long)v[0].b, id)) < 0 ||
+	    (rc = notify(r, &s, "adoption", v[0].b ? "已被采纳（内部交流）" : "未被采纳（内部交流）")) != DB_OK ||
+	    (rc = audit_req(r, "submission.adoption", "submission", id,
+	    json_pack("{s:b}", "adopt", v[0].b))) != DB_OK ||
+	    (rc = db_commit(db)) != DB_OK) {
+		db_res_free(&s);
+		db_rollback(db);
+		app_db_error(r, rc);
+		return;
+	}
+	db_res_free(&s);
+	answer(r, 200, id);
+}
+
+/* 厅领导批示 on an adopted item. */
+void
+h_leader_instruction(struct req *r)
+{
+	static const struct vfield fields[] = {
+		{ "leader", "批示领导", VT_STRING, VF_REQUIRED, 1, 64, NULL },
+		{ "text", "批示内容", VT_STRING, VF_REQUIRED, 1, 5000, NULL },
+	};
+	static const char ins[] =
+	    "INSERT INTO leader_instructions (submission_id, leader, text, user_id, at) VALUES (?, ?, ?, ?, NOW())";
+	static const char list[] =
+	    "SELECT id, leader, text, at FROM leader_instructions WHERE submission_id = ? ORDER BY id";
+	struct vval	 v[2];
+	struct db	*db = &r->w->db;
+	struct db_res	 s, l;
+	long long	 id = r->params[0];
+	json_t		*items;
+	size_t		 i;
+	int		 rc;
+
+	if (validate_object(r, r->json, fields, 2, v) == -1)
+		return;
+	if ((rc = db_begin(db)) != DB_OK) {
+		app_db_error(r, rc);
+		return;
+	}
+	if (load(r, id, true, &s) == -1) {
+		db_rollback(db);
+		return;
+	}
+	if (db_res_int(&s, 0, C_ADOPTED) != 1 || db_res_null(&s, 0, C_ADOPTED)) {
+		db_res_free(&s);
+		db_rollback(db);
+		http_error(r, ERR_CONFLICT, "只有已采纳的内部交流信息可以记录领导批示", NULL);
+		return;
+	}
+	if ((rc = db_exec(db, ins, "issi", id, v[0].s, v[1].s, r->user.id)) < 0 ||
+	    (rc = notify(r, &s, "instruction", "获得厅领导批示")) != DB_OK ||
+	    (rc = audit_req(r, "submission.leader_instruction", "submission", id,
+	    json_pack("{s:s}", "leader", v[0].s))) != DB_OK ||
+	    (rc = db_commit(db)) != DB_OK) {
+		db_res_free(&s);
+		db_rollback(db);
+		app_db_error(r, rc);
+		return;
+	}
+	db_res_free(&s);
+	if ((rc = db_query(db, &l, list, "i", id)) != DB_OK) {
+		app_db_error(r, rc);
+		return;
+	}
+	items = json_array();
+	for (i = 0; i < l.nrows; i++)
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:o}",
+		    "id", (json_int_t)db_res_int(&l, i, 0), "leader", db_res_str(&l, i, 1),
+		    "text", db_res_str(&l, i, 2), "at", app_time(db_res_str(&l, i, 3))));
+	db_res_free(&l);
+	http_json(r, 201, json_pack("{s:I, s:o, s:I}", "submission_id", (json_int_t)id,
+	    "items", items, "total", (json_int_t)json_array_size(items)));
+}

@@ -57,6 +57,11 @@ void	 h_submissions_decide(struct req *);
 void	 h_reviews_queue(struct req *);
 void	 h_messages_list(struct req *);
 void	 h_messages_read(struct req *);
+void	 h_magazine_list(struct req *);
+void	 h_magazine_decide(struct req *);
+void	 h_internal_exchange_list(struct req *);
+void	 h_adoption(struct req *);
+void	 h_leader_instruction(struct req *);
 /* h_users.c */
 void	 h_users_list(struct req *);
 void	 h_users_create(struct req *);

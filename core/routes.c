@@ -57,6 +57,11 @@ const struct route app_routes[] = {
 	{ HTTP_POST,   "/api/submissions/{id}/withdraw", h_submissions_withdraw, ROLE_PROVINCE | ROLE_CITY | ROLE_POINT, RF_JSON },
 	{ HTTP_POST,   "/api/submissions/{id}/decisions", h_submissions_decide, ROLE_PROVINCE | ROLE_CITY, RF_JSON },
 	{ HTTP_GET,    "/api/reviews/queue",	h_reviews_queue,	ROLE_PROVINCE | ROLE_CITY, 0 },
+	{ HTTP_GET,    "/api/magazine",		h_magazine_list,	ROLE_EDITOR, 0 },
+	{ HTTP_POST,   "/api/submissions/{id}/magazine", h_magazine_decide, ROLE_EDITOR, RF_JSON },
+	{ HTTP_GET,    "/api/internal-exchange", h_internal_exchange_list, ROLE_PROVINCE, 0 },
+	{ HTTP_POST,   "/api/submissions/{id}/adoption", h_adoption,	ROLE_PROVINCE, RF_JSON },
+	{ HTTP_POST,   "/api/submissions/{id}/leader-instructions", h_leader_instruction, ROLE_PROVINCE, RF_JSON },
 	{ HTTP_GET,    "/api/messages",		h_messages_list,	ROLE_ANY, 0 },
 	{ HTTP_POST,   "/api/messages/{id}/read", h_messages_read,	ROLE_ANY, 0 },
 
