@@ -11,6 +11,11 @@ void	 h_dicts_countries(struct req *);
 void	 h_dicts_measure_types(struct req *);
 /* h_health.c */
 void	 h_health(struct req *);
+/* h_opinions.c */
+void	 h_opinions_list(struct req *);
+void	 h_opinions_create(struct req *);
+void	 h_opinions_update(struct req *);
+void	 h_opinions_delete(struct req *);
 /* h_openapi.c */
 void	 h_openapi(struct req *);
 /* h_leadership.c */
