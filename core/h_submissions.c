@@ -1116,3 +1116,81 @@ h_leader_instruction(struct req *r)
 	http_json(r, 201, json_pack("{s:I, s:o, s:I}", "submission_id", (json_int_t)id,
 	    "items", items, "total", (json_int_t)json_array_size(items)));
 }
+
+/* -------------------------------------------------------------------- bulk */
+
+/* One decision for several items: each is decided on its own, in its own
+ * transaction, exactly as POST /api/submissions/{id}/decisions would, and
+ * answered per id; one refusal does not stop the others. */
+void
+h_decisions_bulk(struct req *r)
+{
+	static const char ver[] = "SELECT version FROM submissions WHERE id = ?";
+	json_t		*ids = json_object_get(r->json, "ids"), *id, *results, *body, *out, *item;
+	struct db_res	 res;
+	struct req	 one;
+	size_t		 i, ok = 0;
+	int		 rc;
+
+	if (!json_is_array(ids) || json_array_size(ids) == 0) {
+		http_error(r, ids ? ERR_BAD_REQUEST : ERR_INVALID, "请选择要审核的信息（ids 为 id 数组）", "ids");
+		return;
+	}
+	if (json_array_size(ids) > 200) {
+		http_error(r, ERR_INVALID, "一次最多审核 200 条", "ids");
+		return;
+	}
+	json_array_foreach(ids, i, id)
+		if (!json_is_integer(id) || json_integer_value(id) <= 0) {
+			http_error(r, ERR_BAD_REQUEST, "ids 中的每一项应为正整数", "ids");
+			return;
+		}
+	results = json_array();
+	json_array_foreach(ids, i, id) {
+		memset(&one, 0, sizeof(one));
+		one.w = r->w;
+		one.user = r->user;
+		one.authed = true;
+		one.method = HTTP_POST;
+		one.method_str = "POST";
+		one.remote_addr = r->remote_addr;
+		memcpy(one.request_id, r->request_id, sizeof(one.request_id));
+		one.params[0] = json_integer_value(id);
+		one.nparams = 1;
+		body = json_deep_copy(r->json);
+		json_object_del(body, "ids");
+		/* The version is the one in force now: a change in between makes
+		 * this item 409, like any other race. */
+		if ((rc = db_query(&r->w->db, &res, ver, "i", one.params[0])) != DB_OK) {
+			json_decref(body);
+			json_decref(results);
+			app_db_error(r, rc);
+			return;
+		}
+		if (res.nrows == 1)
+			json_object_set_new(body, "version", json_integer(db_res_int(&res, 0, 0)));
+		else
+			json_object_set_new(body, "version", json_integer(0));
+		db_res_free(&res);
+		one.json = body;
+		h_submissions_decide(&one);
+		db_request_end(&r->w->db);	/* nothing may stay open between items */
+		if ((out = json_loads(one.out.data ? one.out.data : "null", JSON_DECODE_ANY, NULL)) == NULL)
+			out = json_null();
+		if (one.status == 200) {
+			ok++;
+			item = out;
+		} else {
+			item = json_object_get(out, "error");
+			item = item ? json_incref(item) : json_null();
+			json_decref(out);
+		}
+		json_array_append_new(results, json_pack("{s:I, s:i, s:o}", "id",
+		    (json_int_t)one.params[0], "status", one.status,
+		    one.status == 200 ? "submission" : "error", item));
+		http_req_free(&one);
+	}
+	http_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", results,
+	    "total", (json_int_t)json_array_size(ids), "succeeded", (json_int_t)ok,
+	    "failed", (json_int_t)(json_array_size(ids) - ok)));
+}

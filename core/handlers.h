@@ -62,6 +62,7 @@ void	 h_submissions_decide(struct req *);
 void	 h_reviews_queue(struct req *);
 void	 h_messages_list(struct req *);
 void	 h_messages_read(struct req *);
+void	 h_decisions_bulk(struct req *);
 void	 h_magazine_list(struct req *);
 void	 h_magazine_decide(struct req *);
 void	 h_internal_exchange_list(struct req *);

@@ -56,6 +56,7 @@ const struct route app_routes[] = {
 	{ HTTP_POST,   "/api/submissions/{id}/submit", h_submissions_submit, ROLE_PROVINCE | ROLE_CITY | ROLE_POINT, RF_JSON },
 	{ HTTP_POST,   "/api/submissions/{id}/withdraw", h_submissions_withdraw, ROLE_PROVINCE | ROLE_CITY | ROLE_POINT, RF_JSON },
 	{ HTTP_POST,   "/api/submissions/{id}/decisions", h_submissions_decide, ROLE_PROVINCE | ROLE_CITY, RF_JSON },
+	{ HTTP_POST,   "/api/decisions/bulk",	h_decisions_bulk,	ROLE_PROVINCE | ROLE_CITY, RF_JSON },
 	{ HTTP_GET,    "/api/reviews/queue",	h_reviews_queue,	ROLE_PROVINCE | ROLE_CITY, 0 },
 	{ HTTP_GET,    "/api/opinions",		h_opinions_list,	ROLE_PROVINCE | ROLE_CITY, 0 },
 	{ HTTP_POST,   "/api/opinions",		h_opinions_create,	ROLE_PROVINCE, RF_JSON },
