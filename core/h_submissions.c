@@ -7,9 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "access.h"
 #include "app.h"
 #include "audit.h"
+#include "export.h"
 #include "handlers.h"
 #include "log.h"
 #include "plugins.h"
@@ -137,6 +140,20 @@ sub_json(struct req *r, const struct db_res *s, size_t i, bool with_rounds)
 		db_res_free(&d);
 	}
 	json_object_set_new(o, "rounds", rounds);
+	{
+		static const char att_sql[] = "SELECT id, name, size, sha256 FROM attachments "
+		    "WHERE submission_id = ? AND deleted_at IS NULL ORDER BY id";
+		json_t *atts = json_array();
+
+		if (db_query(&r->w->db, &d, att_sql, "i", db_res_int(s, i, C_ID)) == DB_OK) {
+			for (k = 0; k < d.nrows; k++)
+				json_array_append_new(atts, json_pack("{s:I, s:s, s:I, s:s}",
+				    "id", (json_int_t)db_res_int(&d, k, 0), "name", db_res_str(&d, k, 1),
+				    "size", (json_int_t)db_res_int(&d, k, 2), "sha256", db_res_str(&d, k, 3)));
+			db_res_free(&d);
+		}
+		json_object_set_new(o, "attachments", atts);
+	}
 	return o;
 }
 
@@ -1193,4 +1210,174 @@ h_decisions_bulk(struct req *r)
 	http_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", results,
 	    "total", (json_int_t)json_array_size(ids), "succeeded", (json_int_t)ok,
 	    "failed", (json_int_t)(json_array_size(ids) - ok)));
+}
+
+/* ------------------------------------------------------------- attachments */
+
+/* A file name as the clerk gave it, minus anything that could name a path
+ * or break a header: 1–255 characters, no / \ or control characters. */
+static const char *
+bad_name(const char *n)
+{
+	const unsigned char *p;
+
+	if (n == NULL || *n == '\0')
+		return "请用 ?name=文件名 给出附件的文件名";
+	if (!http_utf8_valid(n, strlen(n)) || http_utf8_len(n) > 255)
+		return "附件文件名须为不超过 255 个字的 UTF-8 文本";
+	for (p = (const unsigned char *)n; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\' || *p == '"')
+			return "附件文件名不能含有 / \\ \" 或控制字符";
+	if (!strcmp(n, ".") || !strcmp(n, ".."))
+		return "附件文件名不合法";
+	return NULL;
+}
+
+void
+h_attachments_upload(struct req *r)
+{
+	static const char ins[] =
+	    "INSERT INTO attachments (submission_id, name, size, sha256, content, uploader_id, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, NOW())";
+	const char	*name = http_query(r, "name"), *why;
+	unsigned char	 h[32];
+	char		 hex[65];
+	struct db	*db = &r->w->db;
+	struct db_res	 s;
+	long long	 id = r->params[0], aid;
+	int		 rc;
+
+	if ((why = bad_name(name)) != NULL) {
+		http_error(r, ERR_INVALID, why, "name");
+		return;
+	}
+	if (r->body_len == 0) {
+		http_error(r, ERR_INVALID, "附件内容为空", "body");
+		return;
+	}
+	if ((rc = db_begin(db)) != DB_OK) {
+		app_db_error(r, rc);
+		return;
+	}
+	if (load(r, id, true, &s) == -1) {
+		db_rollback(db);
+		return;
+	}
+	if (!is_owner(&r->user, &s) ||
+	    (!same(db_res_str(&s, 0, C_STATE), "draft") && !same(db_res_str(&s, 0, C_STATE), "returned"))) {
+		bool owner = is_owner(&r->user, &s);
+
+		db_res_free(&s);
+		db_rollback(db);
+		if (owner)
+			http_error(r, ERR_CONFLICT, "只有草稿或退回修改的信息可以添加附件", "state");
+		else
+			http_error(r, ERR_FORBIDDEN, "只有报送单位可以添加附件", NULL);
+		return;
+	}
+	db_res_free(&s);
+	crypto_hash_sha256(h, (const unsigned char *)r->body, r->body_len);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	if ((rc = db_exec(db, ins, "isisbi", id, name, (long long)r->body_len, hex,
+	    r->body, r->body_len, r->user.id)) < 0)
+		goto dberr;
+	aid = (long long)db_insert_id(db);
+	if ((rc = audit_req(r, "attachment.create", "attachment", aid,
+	    json_pack("{s:I, s:s, s:I, s:s}", "submission_id", (json_int_t)id, "name", name,
+	    "size", (json_int_t)r->body_len, "sha256", hex))) != DB_OK ||
+	    (rc = db_commit(db)) != DB_OK)
+		goto dberr;
+	http_json(r, 201, json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)aid, "name", name,
+	    "size", (json_int_t)r->body_len, "sha256", hex));
+	return;
+dberr:
+	db_rollback(db);
+	app_db_error(r, rc);
+}
+
+/* The attachment's submission, if the caller may see it: 0 with the
+ * attachment row (name, size, sha256, content) in *a, or -1 answered. */
+static int
+load_attachment(struct req *r, long long aid, bool content, struct db_res *a, struct db_res *s)
+{
+	static const char meta[] =
+	    "SELECT submission_id, name, size, sha256 FROM attachments WHERE id = ? AND deleted_at IS NULL";
+	static const char full[] =
+	    "SELECT submission_id, name, size, sha256, content FROM attachments WHERE id = ? AND deleted_at IS NULL";
+	int rc;
+
+	if ((rc = db_query(&r->w->db, a, content ? full : meta, "i", aid)) != DB_OK) {
+		app_db_error(r, rc);
+		return -1;
+	}
+	if (a->nrows == 0) {
+		db_res_free(a);
+		http_error(r, ERR_NOT_FOUND, "附件不存在", NULL);
+		return -1;
+	}
+	if (load(r, db_res_int(a, 0, 0), false, s) == -1) {
+		db_res_free(a);
+		buf_reset(&r->out);
+		http_error(r, ERR_NOT_FOUND, "附件不存在", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void
+h_attachments_get(struct req *r)
+{
+	struct db_res	 a, s;
+	char		 disp[1024];
+
+	if (load_attachment(r, r->params[0], true, &a, &s) == -1)
+		return;
+	db_res_free(&s);
+	/* Never rendered by the browser: a download, no sniffing (the core
+	 * sends X-Content-Type-Options: nosniff on every answer). */
+	export_disposition(db_res_str(&a, 0, 1), "attachment", disp, sizeof(disp));
+	http_header(r, "Content-Disposition: %s", disp);
+	http_header(r, "X-Attachment-SHA256: %s", db_res_str(&a, 0, 3));
+	http_header(r, "Content-Security-Policy: sandbox");
+	r->status = 200;
+	r->out_type = "application/octet-stream";
+	buf_reset(&r->out);
+	buf_add(&r->out, db_res_str(&a, 0, 4), a.lens[4]);
+	db_res_free(&a);
+}
+
+void
+h_attachments_delete(struct req *r)
+{
+	static const char del[] = "UPDATE attachments SET deleted_at = NOW() WHERE id = ? AND deleted_at IS NULL";
+	struct db	*db = &r->w->db;
+	struct db_res	 a, s;
+	int		 rc;
+
+	if ((rc = db_begin(db)) != DB_OK) {
+		app_db_error(r, rc);
+		return;
+	}
+	if (load_attachment(r, r->params[0], false, &a, &s) == -1) {
+		db_rollback(db);
+		return;
+	}
+	if (!is_owner(&r->user, &s) ||
+	    (!same(db_res_str(&s, 0, C_STATE), "draft") && !same(db_res_str(&s, 0, C_STATE), "returned"))) {
+		db_res_free(&a);
+		db_res_free(&s);
+		db_rollback(db);
+		http_error(r, ERR_FORBIDDEN, "只有报送单位可以在草稿或退回修改时删除附件", NULL);
+		return;
+	}
+	db_res_free(&a);
+	db_res_free(&s);
+	if ((rc = db_exec(db, del, "i", r->params[0])) < 0 ||
+	    (rc = audit_req(r, "attachment.delete", "attachment", r->params[0], NULL)) != DB_OK ||
+	    (rc = db_commit(db)) != DB_OK) {
+		db_rollback(db);
+		app_db_error(r, rc);
+		return;
+	}
+	http_no_content(r);
 }
