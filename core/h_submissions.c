@@ -170,6 +170,23 @@ load(struct req *r, long long id, bool for_update, struct db_res *s)
 		app_db_error(r, rc);
 		return -1;
 	}
+	if (s->nrows == 1 && !visible(&r->user, s) && r->user.role == ROLE_POINT &&
+	    same(db_res_str(s, 0, C_TYPE), "notice") && same(db_res_str(s, 0, C_STATE), "approved")) {
+		/* A notice is readable by the points it was sent to. */
+		static const char sent[] =
+		    "SELECT 1 FROM messages WHERE submission_id = ? AND point_id = ? AND kind = 'notice'";
+		struct db_res m;
+
+		if ((rc = db_query(&r->w->db, &m, sent, "ii", id, r->user.point_id)) != DB_OK) {
+			db_res_free(s);
+			app_db_error(r, rc);
+			return -1;
+		}
+		rc = (int)m.nrows;
+		db_res_free(&m);
+		if (rc > 0)
+			return 0;
+	}
 	if (s->nrows == 0 || !visible(&r->user, s)) {
 		db_res_free(s);
 		http_error(r, ERR_NOT_FOUND, "信息不存在", NULL);
@@ -442,6 +459,31 @@ refused:
 	db_rollback(db);
 }
 
+/* A notice issued on submit reaches the points of its audience ({"all":
+ * true}, {"city": code} or {"points": [ids]}) in their message centre;
+ * withdrawn points (撤销) get nothing. */
+static int
+deliver_notice(struct req *r, long long id, const char *title, const json_t *fields)
+{
+	static const char ins[] =
+	    "INSERT INTO messages (point_id, submission_id, kind, title, created_at) "
+	    "SELECT p.id, ?, 'notice', ?, NOW() FROM points p WHERE p.status <> '撤销' "
+	    "AND (? = 1 OR p.city = ? OR FIND_IN_SET(p.id, ?) > 0)";
+	const json_t	*aud = json_object_get(fields, "audience"), *v;
+	struct buf	 ids = { 0 };
+	size_t		 i;
+	int		 rc;
+
+	json_array_foreach(json_object_get(aud, "points"), i, v)
+		if (json_is_integer(v))
+			buf_printf(&ids, "%s%lld", ids.len ? "," : "", (long long)json_integer_value(v));
+	rc = db_exec(&r->w->db, ins, "isiss", id, title,
+	    (long long)json_is_true(json_object_get(aud, "all")),
+	    json_string_value(json_object_get(aud, "city")), ids.len ? ids.data : "");
+	buf_free(&ids);
+	return rc < 0 ? rc : DB_OK;
+}
+
 /* A message for the submitter's unit. */
 static int
 notify(struct req *r, const struct db_res *s, const char *kind, const char *text)
@@ -510,6 +552,12 @@ h_submissions_submit(struct req *r)
 	    magazine ? "pending" : NULL, id, version);
 	if (rc >= 0 && n == 0)
 		rc = db_exec(db, completed, "i", id);
+	if (rc >= 0 && n == 0 && !strcmp(db_res_str(&s, 0, C_TYPE), "notice")) {
+		json_t *f = json_loads(db_res_str(&s, 0, C_FIELDS), 0, NULL);
+
+		rc = deliver_notice(r, id, db_res_str(&s, 0, C_TITLE), f);
+		json_decref(f);
+	}
 	if (rc < 0 || (rc = audit_req(r, "submission.submit", "submission", id,
 	    json_pack("{s:s}", "chain", chain))) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK) {
