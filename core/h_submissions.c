@@ -667,7 +667,9 @@ h_submissions_decide(struct req *r)
 	static const char last_sql[] =
 	    "SELECT decision, level FROM decisions WHERE submission_id = ? AND decision <> 'withdraw' "
 	    "ORDER BY id DESC LIMIT 1";
+	static const char lock_sql[] = "SELECT " SUB_COLS " FROM submissions WHERE id = ? FOR UPDATE";
 	struct vval	 v[2], o[3];
+	json_t		*jv;
 	struct review_ctx ctx;
 	struct db	*db = &r->w->db;
 	struct db_res	 s, last;
@@ -693,8 +695,25 @@ h_submissions_decide(struct req *r)
 		app_db_error(r, rc);
 		return;
 	}
-	if (load(r, id, true, &s) == -1)
-		goto refused;
+	if ((rc = db_query(db, &s, lock_sql, "i", id)) != DB_OK) {
+		db_rollback(db);
+		app_db_error(r, rc);
+		return;
+	}
+	/* A reviewer who acted on what it read, after someone else moved the
+	 * item on (another reviewer, the submitter withdrawing), gets 409 like
+	 * any stale write, even where the item has since left its sight. */
+	jv = json_object_get(r->json, "version");
+	if (s.nrows == 1 && json_is_integer(jv) && json_integer_value(jv) != db_res_int(&s, 0, C_VERSION) &&
+	    (r->user.role == ROLE_PROVINCE ||
+	    (r->user.role == ROLE_CITY && same(db_res_str(&s, 0, C_CITY), r->user.city)))) {
+		http_error(r, ERR_CONFLICT, "该信息已被他人处理或修改，请刷新后重试", "version");
+		goto refused_res;
+	}
+	if (s.nrows == 0 || !visible(&r->user, &s)) {
+		http_error(r, ERR_NOT_FOUND, "信息不存在", NULL);
+		goto refused_res;
+	}
 	state = db_res_str(&s, 0, C_STATE);
 	level = db_res_str(&s, 0, C_LEVEL);
 	/* Who holds the item: the city of its point at city level, the
@@ -793,7 +812,6 @@ dberr:
 	return;
 refused_res:
 	db_res_free(&s);
-refused:
 	db_rollback(db);
 }
 
