@@ -139,4 +139,47 @@ if grep -q "plugin: monthly_export ready (host plugin ABI 1.0)" "$ROOT/.run/$NAM
 else
 	tail -20 "$ROOT/.run/$NAME/yujing.log"; not_ok "the plugin lines in the yujing log"
 fi
+# Submitted and reviewed through HTTP like any built-in type: the review
+# policy sends a point's item of a type it does not know to the province.
+if URL=$URL python3 - <<'EOF'
+import http.cookiejar, json, os, urllib.error, urllib.request
+
+url = os.environ["URL"]
+
+def client(user):
+    jar = http.cookiejar.CookieJar()
+    op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    r = op.open(urllib.request.Request(url + "/api/session",
+        json.dumps({"username": user, "password": "Demo#2019"}).encode(),
+        {"Content-Type": "application/json"}))
+    csrf = json.load(r)["csrf_token"]
+    def call(method, path, body):
+        req = urllib.request.Request(url + path, json.dumps(body).encode(),
+            {"Content-Type": "application/json", "X-CSRF-Token": csrf}, method=method)
+        try:
+            r = op.open(req)
+            return r.status, json.load(r)
+        except urllib.error.HTTPError as e:
+            return e.code, json.load(e)
+    return call
+
+point, province = client("jiande"), client("province")
+st, s = point("POST", "/api/submissions", {"type": "monthly_export",
+    "fields": {"year": 2026, "month": 10, "value": "1234.5", "markets": ["美国", "欧盟"]}})
+assert st == 201 and s["state"] == "draft", (st, s)
+st, bad = point("POST", "/api/submissions", {"type": "monthly_export",
+    "fields": {"year": 2026, "month": 13, "value": "1"}})
+assert st == 400 and bad["error"]["field"] == "month", (st, bad)
+st, s = point("POST", "/api/submissions/%d/submit" % s["id"], {"version": s["version"]})
+assert st == 200 and s["state"] == "submitted" and s["review_level"] == "province", (st, s)
+st, s = province("POST", "/api/submissions/%d/decisions" % s["id"],
+    {"decision": "pass", "version": s["version"]})
+assert st == 200 and s["state"] == "approved", (st, s)
+assert [(x["decision"], x["reviewer_role"]) for x in s["rounds"]] == [("pass", "province")], s["rounds"]
+EOF
+then
+	ok "a monthly_export item is validated by the plugin, submitted and passed over HTTP"
+else
+	not_ok "a monthly_export item is validated by the plugin, submitted and passed over HTTP"
+fi
 exit $failed
