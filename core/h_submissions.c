@@ -755,6 +755,7 @@ h_submissions_decide(struct req *r)
 	ctx.work_exchange = o[1].b;
 	ctx.internal_exchange = o[2].b;
 	ctx.opinion = v[1].present && !v[1].null ? v[1].s : "";
+	ctx.chain = db_res_str(&s, 0, C_CHAIN);
 	ok = rules_review_check(&r->w->rules, &ctx, field, sizeof(field), why, sizeof(why));
 	if (ok == -1) {
 		log_err("rules: review policy: %s", why);
@@ -1028,6 +1029,23 @@ h_magazine_decide(struct req *r)
 
 /* ------------------------------------------------------- internal exchange */
 
+/* NULL (no filter) or a real calendar date "YYYY-MM-DD". */
+static bool
+valid_date(const char *s)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d, n = 0;
+
+	if (s == NULL)
+		return true;
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
+	    s[4] != '-' || s[7] != '-' || strspn(s, "0123456789-") != 10)
+		return false;
+	if (y < 2000 || y > 2100 || m < 1 || m > 12 || d < 1)
+		return false;
+	return d <= days[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
 void
 h_internal_exchange_list(struct req *r)
 {
@@ -1060,8 +1078,8 @@ h_internal_exchange_list(struct req *r)
 			return;
 		}
 	}
-	if ((from && strlen(from) != 10) || (to && strlen(to) != 10)) {
-		http_error(r, ERR_INVALID, "日期格式应为 YYYY-MM-DD", from && strlen(from) != 10 ? "from" : "to");
+	if (!valid_date(from) || !valid_date(to)) {
+		http_error(r, ERR_INVALID, "日期应为有效的 YYYY-MM-DD，如 2019-01-20", !valid_date(from) ? "from" : "to");
 		return;
 	}
 #define IX_ARGS adopted ? &a : NULL, adopted ? &a : NULL, adopted ? &a : NULL, from, from, to, to

@@ -343,6 +343,19 @@ check_call(struct sandbox *sb, int ref, const struct review_ctx *c,
 	lua_setfield(L, -2, "decision");
 	lua_pushstring(L, c->opinion ? c->opinion : "");
 	lua_setfield(L, -2, "opinion");
+	if (c->chain != NULL) {
+		const char	*p = c->chain, *e;
+		int		 k = 0;
+
+		lua_newtable(L);
+		while (*p) {
+			e = strchr(p, ',');
+			lua_pushlstring(L, p, e ? (size_t)(e - p) : strlen(p));
+			lua_rawseti(L, -2, ++k);
+			p = e ? e + 1 : p + strlen(p);
+		}
+		lua_setfield(L, -2, "chain");
+	}
 	lua_createtable(L, 0, 3);
 	lua_pushboolean(L, c->magazine);
 	lua_setfield(L, -2, "magazine");

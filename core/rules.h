@@ -86,6 +86,7 @@ struct review_ctx {
 	const char	*decision;
 	bool		 magazine, work_exchange, internal_exchange;
 	const char	*opinion;
+	const char	*chain;		/* "city,province": the item's own chain */
 };
 #define REVIEW_MAX_LEVELS 8
 /* The review chain of a report type submitted by a role. */

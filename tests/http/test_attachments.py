@@ -1,0 +1,73 @@
+"""附件: raw uploads to a draft, byte-exact downloads, who may see and
+delete them, and the limits."""
+
+import hashlib
+from urllib.parse import quote
+
+from client import check, expect_json
+from pointlib import refused
+from sublib import accounts, create, get, submit
+
+NAME = "中文 名字.pdf"
+
+
+def upload(c, sid, data, name=NAME):
+    q = "" if name is None else "?name=" + quote(name, safe="")
+    return c.post("/api/submissions/%d/attachments%s" % (sid, q), body=data,
+                  content_type="application/octet-stream")
+
+
+def test_attachment_roundtrip_and_rules():
+    a = accounts()
+    jd = a["jiande"]
+    data = bytes(range(256)) * 3 + b"\x00\x00end\x00"
+    sub = create(jd)
+    sid = sub["id"]
+    resp = upload(jd, sid, data)
+    att = expect_json(resp, 201, "upload")
+    check(att["name"] == NAME and att["size"] == len(data), "answer %r" % att)
+    check(att["sha256"] == hashlib.sha256(data).hexdigest(), "sha256 %r" % att["sha256"])
+
+    r = jd.get("/api/attachments/%d" % att["id"])
+    check(r.status == 200 and r.body == data, "download differs: %d bytes, status %d"
+          % (len(r.body), r.status))
+    check(r.header("Content-Type", "").split(";")[0].strip() == "application/octet-stream",
+          "Content-Type %r" % r.header("Content-Type"))
+    disp = r.header("Content-Disposition", "")
+    check(disp.startswith("attachment") and ("filename*=UTF-8''" + quote(NAME, safe="")) in disp,
+          "Content-Disposition %r" % disp)
+    check(r.header("X-Content-Type-Options") == "nosniff",
+          "X-Content-Type-Options %r" % r.header("X-Content-Type-Options"))
+
+    listed = get(jd, sid).get("attachments")
+    check(listed == [{"id": att["id"], "name": NAME, "size": len(data), "sha256": att["sha256"]}],
+          "the single read lists %r" % listed)
+
+    for bad in ("a/b.pdf", "", None, "..\\x.pdf"):
+        refused(upload(jd, sid, b"x", bad), 400, "invalid", "name")
+    check(len(get(jd, sid)["attachments"]) == 1, "refused uploads added attachments")
+
+    refused(a["ls_point"].get("/api/attachments/%d" % att["id"]), 404, "not_found")
+    refused(a["hz_point"].get("/api/attachments/%d" % att["id"]), 404, "not_found")
+    refused(upload(a["hz_point"], sid, b"x"), 404, "not_found")
+
+    sub2 = create(jd)
+    att2 = expect_json(upload(jd, sub2["id"], b"\x00delete me"), 201, "upload 2")
+    d = jd.delete("/api/attachments/%d" % att2["id"])
+    check(d.status == 204, "delete: %s" % d)
+    refused(jd.get("/api/attachments/%d" % att2["id"]), 404, "not_found")
+    check(get(jd, sub2["id"])["attachments"] == [], "deleted attachment still listed")
+
+    done = submit(jd, get(jd, sid))
+    refused(upload(jd, sid, b"late"), 409, "conflict")
+    r = a["hangzhou"].get("/api/attachments/%d" % att["id"])
+    check(r.status == 200 and r.body == data, "the reviewing city cannot download: %s" % r.status)
+    check(done["state"] == "submitted", "state %r" % done["state"])
+
+
+def test_attachment_over_one_mib_is_413():
+    jd = accounts()["jiande"]
+    sub = create(jd)
+    resp = upload(jd, sub["id"], b"\x01" * (1024 * 1024 + 1))
+    check(resp.status == 413, "1 MiB + 1 byte: %s" % resp)
+    check(get(jd, sub["id"])["attachments"] == [], "the big body was stored")
