@@ -527,3 +527,22 @@ db_strerror(int rc)
 	default: return "database error";
 	}
 }
+
+char *
+db_like(const char *kw)
+{
+	size_t	 n = strlen(kw);
+	char	*p, *o;
+
+	if ((o = p = malloc(2 * n + 3)) == NULL)
+		abort();
+	*o++ = '%';
+	for (; *kw; kw++) {
+		if (*kw == '%' || *kw == '_' || *kw == '\\')
+			*o++ = '\\';
+		*o++ = *kw;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}

@@ -78,5 +78,8 @@ void	 db_res_free(struct db_res *);
 MYSQL	*db_connect_raw(const struct config *, bool multi, char *err, size_t errsz);
 
 const char *db_strerror(int rc);
+/* "%kw%" for LIKE with the wildcards in kw escaped, so a keyword matches
+ * literally; free() it. */
+char	*db_like(const char *kw);
 
 #endif

@@ -160,7 +160,7 @@ list(struct req *r, const struct member_kind *k)
 		rc = db_query(&r->w->db, &res, k->sql_count, "iss", point, filter, filter);
 	} else {
 		if ((filter = points_nz(http_query(r, "q"))) != NULL)
-			filter = like = points_like(filter);
+			filter = like = db_like(filter);
 		rc = db_query(&r->w->db, &res, k->sql_count, "isss", point, filter, filter, filter);
 	}
 	if (rc != DB_OK)

@@ -21,25 +21,6 @@ points_nz(const char *s)
 	return s != NULL && *s != '\0' ? s : NULL;
 }
 
-char *
-points_like(const char *kw)
-{
-	size_t	 n = strlen(kw);
-	char	*p, *o;
-
-	if ((o = p = malloc(2 * n + 3)) == NULL)
-		abort();
-	*o++ = '%';
-	for (; *kw; kw++) {
-		if (*kw == '%' || *kw == '_' || *kw == '\\')
-			*o++ = '\\';
-		*o++ = *kw;
-	}
-	*o++ = '%';
-	*o = '\0';
-	return p;
-}
-
 int
 points_scope(struct req *r, long long id, enum access_op op, bool own_data, char city[8])
 {
@@ -221,7 +202,7 @@ list_filter(struct req *r, struct list_filter *f)
 	} else if (r->user.role == ROLE_POINT)
 		f->point = r->user.point_id;
 	if (q != NULL)
-		f->like = points_like(q);
+		f->like = db_like(q);
 	return 0;
 }
 

@@ -350,7 +350,7 @@ h_submissions_list(struct req *r)
 	role = r->user.role == ROLE_ADMIN ? "province" : role_name(r->user.role);
 	own_point = r->user.point_id;
 	if (q != NULL)
-		like = points_like(q);
+		like = db_like(q);
 #define ARGS type, type, state, state, point ? &point : NULL, point ? &point : NULL, \
 	year ? &year : NULL, year ? &year : NULL, quarter ? &quarter : NULL, quarter ? &quarter : NULL, \
 	like, like, role, role, r->user.city, role, &own_point, role

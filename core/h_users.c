@@ -52,26 +52,6 @@ answer_user(struct req *r, int status, long long id)
 	db_res_free(&res);
 }
 
-/* LIKE pattern for a keyword: %kw% with the wildcards in kw escaped. */
-static char *
-like_pattern(const char *kw)
-{
-	size_t	 n = strlen(kw);
-	char	*p, *o;
-
-	if ((o = p = malloc(2 * n + 3)) == NULL)
-		abort();
-	*o++ = '%';
-	for (; *kw; kw++) {
-		if (*kw == '%' || *kw == '_' || *kw == '\\')
-			*o++ = '\\';
-		*o++ = *kw;
-	}
-	*o++ = '%';
-	*o = '\0';
-	return p;
-}
-
 void
 h_users_list(struct req *r)
 {
@@ -107,7 +87,7 @@ h_users_list(struct req *r)
 		return;
 	}
 	if (q != NULL)
-		pat = like_pattern(q);
+		pat = db_like(q);
 	dis = disabled;
 	rc = db_query(&r->w->db, &res, sql_count, "sssssII", pat, pat, pat, role, role,
 	    disabled >= 0 ? &dis : NULL, disabled >= 0 ? &dis : NULL);

@@ -14,9 +14,6 @@
 int	 points_scope(struct req *, long long point_id, enum access_op, bool own_data,
 	    char city[8]);
 
-/* "%kw%" with LIKE's wildcards in kw escaped; free() it. */
-char	*points_like(const char *kw);
-
 /* An empty string is no value. */
 const char *points_nz(const char *);
 
