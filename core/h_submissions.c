@@ -396,6 +396,40 @@ want_version(struct req *r, const struct db_res *s, long long *v)
 	return 0;
 }
 
+/* Starts the transaction and locks an item for a change by the unit that
+ * submitted it: a draft or returned item (editable) or a waiting one, at
+ * the version the caller read.  0 with the row in *s, or -1 answered and
+ * rolled back.  verb: 修改, 提交, 撤回. */
+static int
+begin_owned(struct req *r, long long id, bool editable, const char *verb,
+    struct db_res *s, long long *version)
+{
+	const char	*state;
+	char		 msg[128];
+	int		 rc;
+
+	if ((rc = db_begin(&r->w->db)) != DB_OK) {
+		app_db_error(r, rc);
+		return -1;
+	}
+	if (load(r, id, true, s) == -1) {
+		db_rollback(&r->w->db);
+		return -1;
+	}
+	state = db_res_str(s, 0, C_STATE);
+	if (!is_owner(&r->user, s)) {
+		snprintf(msg, sizeof(msg), "只有报送单位可以%s这条信息", verb);
+		http_error(r, ERR_FORBIDDEN, msg, NULL);
+	} else if (editable ? !same(state, "draft") && !same(state, "returned") : !same(state, "submitted")) {
+		snprintf(msg, sizeof(msg), "只有%s的信息可以%s", editable ? "草稿或退回修改" : "待审核", verb);
+		http_error(r, ERR_CONFLICT, msg, "state");
+	} else if (want_version(r, s, version) == 0)
+		return 0;
+	db_res_free(s);
+	db_rollback(&r->w->db);
+	return -1;
+}
+
 void
 h_submissions_update(struct req *r)
 {
@@ -411,22 +445,8 @@ h_submissions_update(struct req *r)
 	char		*text;
 	int		 rc;
 
-	if ((rc = db_begin(db)) != DB_OK) {
-		app_db_error(r, rc);
+	if (begin_owned(r, id, true, "修改", &s, &version) == -1)
 		return;
-	}
-	if (load(r, id, true, &s) == -1)
-		goto refused;
-	if (!is_owner(&r->user, &s)) {
-		http_error(r, ERR_FORBIDDEN, "只有报送单位可以修改这条信息", NULL);
-		goto refused_res;
-	}
-	if (!same(db_res_str(&s, 0, C_STATE), "draft") && !same(db_res_str(&s, 0, C_STATE), "returned")) {
-		http_error(r, ERR_CONFLICT, "只有草稿或退回修改的信息可以修改", "state");
-		goto refused_res;
-	}
-	if (want_version(r, &s, &version) == -1)
-		goto refused_res;
 	if (!json_is_object(fields)) {
 		http_error(r, fields ? ERR_BAD_REQUEST : ERR_INVALID, "信息内容（fields）应为对象", "fields");
 		goto refused_res;
@@ -455,7 +475,6 @@ h_submissions_update(struct req *r)
 	return;
 refused_res:
 	db_res_free(&s);
-refused:
 	db_rollback(db);
 }
 
@@ -521,22 +540,8 @@ h_submissions_submit(struct req *r)
 	bool		 magazine = false;
 	int		 rc;
 
-	if ((rc = db_begin(db)) != DB_OK) {
-		app_db_error(r, rc);
+	if (begin_owned(r, id, true, "提交", &s, &version) == -1)
 		return;
-	}
-	if (load(r, id, true, &s) == -1)
-		goto refused;
-	if (!is_owner(&r->user, &s)) {
-		http_error(r, ERR_FORBIDDEN, "只有报送单位可以提交这条信息", NULL);
-		goto refused_res;
-	}
-	if (!same(db_res_str(&s, 0, C_STATE), "draft") && !same(db_res_str(&s, 0, C_STATE), "returned")) {
-		http_error(r, ERR_CONFLICT, "只有草稿或退回修改的信息可以提交", "state");
-		goto refused_res;
-	}
-	if (want_version(r, &s, &version) == -1)
-		goto refused_res;
 	if (rules_review_chain(&r->w->rules, db_res_str(&s, 0, C_TYPE), db_res_str(&s, 0, C_SROLE),
 	    levels, &n, err, sizeof(err)) == -1 ||
 	    (n == 0 && rules_review_bool(&r->w->rules, "magazine_direct", db_res_str(&s, 0, C_TYPE),
@@ -571,7 +576,6 @@ h_submissions_submit(struct req *r)
 	return;
 refused_res:
 	db_res_free(&s);
-refused:
 	db_rollback(db);
 }
 
@@ -601,22 +605,8 @@ h_submissions_withdraw(struct req *r)
 	long long	 id = r->params[0], version;
 	int		 rc;
 
-	if ((rc = db_begin(db)) != DB_OK) {
-		app_db_error(r, rc);
+	if (begin_owned(r, id, false, "撤回", &s, &version) == -1)
 		return;
-	}
-	if (load(r, id, true, &s) == -1)
-		goto refused;
-	if (!is_owner(&r->user, &s)) {
-		http_error(r, ERR_FORBIDDEN, "只有报送单位可以撤回这条信息", NULL);
-		goto refused_res;
-	}
-	if (!same(db_res_str(&s, 0, C_STATE), "submitted")) {
-		http_error(r, ERR_CONFLICT, "只有待审核的信息可以撤回", "state");
-		goto refused_res;
-	}
-	if (want_version(r, &s, &version) == -1)
-		goto refused_res;
 	if ((rc = db_exec(db, upd, "ii", id, version)) < 0 ||
 	    (rc = record(r, id, db_res_int(&s, 0, C_ROUNDS), db_res_str(&s, 0, C_LEVEL), "withdraw",
 	    NULL, false, false, false)) != DB_OK ||
@@ -629,11 +619,6 @@ h_submissions_withdraw(struct req *r)
 	}
 	db_res_free(&s);
 	answer(r, 200, id);
-	return;
-refused_res:
-	db_res_free(&s);
-refused:
-	db_rollback(db);
 }
 
 /* The level after cur in a chain "city,province"; "" when cur is last. */
@@ -1029,23 +1014,6 @@ h_magazine_decide(struct req *r)
 
 /* ------------------------------------------------------- internal exchange */
 
-/* NULL (no filter) or a real calendar date "YYYY-MM-DD". */
-static bool
-valid_date(const char *s)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d, n = 0;
-
-	if (s == NULL)
-		return true;
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
-	    s[4] != '-' || s[7] != '-' || strspn(s, "0123456789-") != 10)
-		return false;
-	if (y < 2000 || y > 2100 || m < 1 || m > 12 || d < 1)
-		return false;
-	return d <= days[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
-}
-
 void
 h_internal_exchange_list(struct req *r)
 {
@@ -1078,8 +1046,9 @@ h_internal_exchange_list(struct req *r)
 			return;
 		}
 	}
-	if (!valid_date(from) || !valid_date(to)) {
-		http_error(r, ERR_INVALID, "日期应为有效的 YYYY-MM-DD，如 2019-01-20", !valid_date(from) ? "from" : "to");
+	if ((from && !text_date(from)) || (to && !text_date(to))) {
+		http_error(r, ERR_INVALID, "日期应为有效的 YYYY-MM-DD，如 2019-01-20",
+		    from && !text_date(from) ? "from" : "to");
 		return;
 	}
 #define IX_ARGS adopted ? &a : NULL, adopted ? &a : NULL, adopted ? &a : NULL, from, from, to, to

@@ -2,6 +2,7 @@
  * validation.  The ABI is in yujing-plugin.h; the checks here are the
  * host's half of its compatibility rules. */
 #include "plugins.h"
+#include "validate.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -813,58 +814,6 @@ fail(struct yj_error *e, int code, const char *field, const char *fmt, ...)
 	return -1;
 }
 
-/* White space as validate.c counts it: ASCII, the ideographic space
- * U+3000 and the no-break space U+00A0; its length in bytes, or 0. */
-static size_t
-space_at(const char *s)
-{
-	if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		return 1;
-	if (!strncmp(s, "\xe3\x80\x80", 3))
-		return 3;
-	if (!strncmp(s, "\xc2\xa0", 2))
-		return 2;
-	return 0;
-}
-
-static bool
-blank(const char *s)
-{
-	size_t n;
-
-	while (*s && (n = space_at(s)) > 0)
-		s += n;
-	return *s == '\0';
-}
-
-static bool
-edge_space(const char *s)
-{
-	size_t len = strlen(s);
-
-	return space_at(s) > 0 || (len >= 1 && space_at(s + len - 1) == 1) ||
-	    (len >= 3 && space_at(s + len - 3) == 3) || (len >= 2 && space_at(s + len - 2) == 2);
-}
-
-static bool
-valid_date(const char *s)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int	 y, m, d, i;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !(s[i] >= '0' && s[i] <= '9'))
-			return false;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
-	if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return false;
-	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-}
-
 static int
 dict_check(const struct dict *d, const char *code, const char *field,
     const char *what, struct yj_error *e)
@@ -896,11 +845,11 @@ check_string(const struct yj_field *f, const json_t *v, const char *field,
 	if (strlen(s) != json_string_length(v))
 		return fail(e, YJ_ERR_TYPE, field, "%s含有非法字符", what);
 	*out = s;
-	if (*s == '\0' || blank(s))
+	if (*s == '\0' || text_blank(s))
 		return 1;
 	/* One line is taken trimmed; several lines as typed (a paragraph
 	 * may start with 　　). */
-	if (!multi && edge_space(s))
+	if (!multi && text_edge_space(s))
 		return fail(e, YJ_ERR_INVALID, field, "%s首尾不能有空格", what);
 	for (i = 0; s[i]; i++)
 		if (((unsigned char)s[i] < 0x20 || s[i] == 0x7f) &&
@@ -1068,7 +1017,7 @@ check_value(const struct yj_field *f, const json_t *v, struct yj_value *out,
 			out->text = NULL;
 			return f->required ? fail(e, YJ_ERR_INVALID, f->name, "%s不能为空", f->label) : 0;
 		}
-		if (f->type == YJ_FIELD_DATE && !valid_date(out->text))
+		if (f->type == YJ_FIELD_DATE && !text_date(out->text))
 			return fail(e, YJ_ERR_INVALID, f->name, "%s须为日期，格式如 2019-05-09", f->label);
 		if (f->type == YJ_FIELD_DICT) {
 			d = dict_find(f->dict);

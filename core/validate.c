@@ -41,8 +41,8 @@ space_at(const char *s)
 	return 0;
 }
 
-static bool
-blank(const char *s)
+bool
+text_blank(const char *s)
 {
 	size_t n;
 
@@ -51,8 +51,8 @@ blank(const char *s)
 	return *s == '\0';
 }
 
-static bool
-edge_space(const char *s)
+bool
+text_edge_space(const char *s)
 {
 	size_t len = strlen(s);
 
@@ -102,9 +102,9 @@ validate_object_at(struct req *r, const json_t *obj, const struct vfield *f,
 				return fail(r, ERR_BAD_REQUEST, prefix, f, "含有非法字符");
 			len = http_utf8_len(out[i].s);
 			if (len > 0 && !(f->flags & VF_RAW)) {
-				if (blank(out[i].s))
+				if (text_blank(out[i].s))
 					len = 0;	/* only spaces: nothing */
-				else if (edge_space(out[i].s))
+				else if (text_edge_space(out[i].s))
 					return fail(r, ERR_INVALID, prefix, f, "首尾不能有空格");
 			}
 			if (len == 0 && (f->flags & VF_REQUIRED))
@@ -183,4 +183,23 @@ validate_query_bool(struct req *r, const char *key, const char *label)
 	snprintf(msg, sizeof(msg), "%s须为 true 或 false", label);
 	http_error(r, ERR_INVALID, msg, key);
 	return -2;
+}
+
+bool
+text_date(const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int	 y, m, d, i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !(s[i] >= '0' && s[i] <= '9'))
+			return false;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return false;
+	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 }

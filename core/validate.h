@@ -49,6 +49,12 @@ int	 validate_object(struct req *, const json_t *obj, const struct vfield *,
 int	 validate_object_at(struct req *, const json_t *obj, const struct vfield *,
 	    size_t n, struct vval *out, const char *prefix);
 
+/* Text rules shared with the plugins' field checks.  White space is ASCII
+ * space, tab, CR, LF, the ideographic space U+3000 and no-break U+00A0. */
+bool	 text_blank(const char *);		/* nothing but white space */
+bool	 text_edge_space(const char *);	/* white space first or last */
+bool	 text_date(const char *);		/* a real "YYYY-MM-DD", 1900–2100 */
+
 /* ?page=&per_page= with defaults 1 and 20, per_page at most 200. */
 int	 validate_paging(struct req *, long long *page, long long *per_page);
 /* An optional boolean query parameter: -1 absent, 0, 1; -2 answered. */
