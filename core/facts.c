@@ -9,7 +9,7 @@
 const char *const metric_names[METRIC_N] = {
 	"warning_info", "annual_summary", "quarterly_analysis", "internal_adopted",
 	"quarterly_magazine", "warning_magazine", "subsite_info", "subsite_news",
-	"work_exchange",
+	"work_exchange", "subsite_policy",
 };
 
 const char *const column_names[COLUMN_N] = { "预警信息", "工作动态", "政策法规" };
@@ -254,4 +254,7 @@ facts_push(lua_State *L, const struct facts *f)
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "adopted_items");
+
+	lua_pushinteger(L, f->enterprises);
+	lua_setfield(L, -2, "enterprises");
 }

@@ -20,6 +20,7 @@ enum metric {
 	M_SUBSITE_INFO,
 	M_SUBSITE_NEWS,
 	M_WORK_EXCHANGE,
+	M_SUBSITE_POLICY,
 	METRIC_N
 };
 extern const char *const metric_names[METRIC_N];
@@ -61,6 +62,7 @@ struct facts {
 	int		 leader_instructions;
 	struct facts_adopted *adopted;
 	size_t		 nadopted;
+	int		 enterprises;	/* contact enterprises (联系企业) now */
 };
 
 /* Empty facts of a year: a formal point, nothing reported, 12 months. */

@@ -1,12 +1,13 @@
-/* yujing — facts from the database.  Submissions do not exist yet (the
- * lifecycle adds them), so the counts are zero; the point's own data
- * (basic info) is real. */
+/* yujing — facts from the database: the point's own data, and what it
+ * counts in from stat_records (core/stats.c keeps that table). */
 #include "facts_db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "stats.h"
 
 int
 facts_months(int year)
@@ -27,10 +28,149 @@ facts_months(int year)
 	" WHERE (? IS NULL OR p.city = ?) AND (? IS NULL OR p.id = ?)" \
 	" AND (? = 0 OR p.status = '正式')"
 
+/* The facts of a point id in f[0..n), sorted by id; NULL when absent. */
+static struct facts *
+find(struct facts *f, size_t n, long long id)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (f[mid].point_id == id)
+			return &f[mid];
+		if (f[mid].point_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int
+load_counts(struct db *db, int year, long long lo, long long hi, struct facts *f, size_t n)
+{
+	static const char sql[] =
+	    "SELECT point_id, metric, month, quarter, COUNT(*) FROM stat_records "
+	    "WHERE year = ? AND point_id BETWEEN ? AND ? "
+	    "GROUP BY point_id, metric, month, quarter";
+	static const int column_metric[COLUMN_N] = { M_SUBSITE_INFO, M_SUBSITE_NEWS, M_SUBSITE_POLICY };
+	struct db_res	 res;
+	struct facts	*p;
+	size_t		 i;
+	int		 rc, m, month, quarter, c;
+
+	if ((rc = db_query(db, &res, sql, "iii", (long long)year, lo, hi)) != DB_OK)
+		return rc;
+	for (i = 0; i < res.nrows; i++) {
+		if ((p = find(f, n, db_res_int(&res, i, 0))) == NULL ||
+		    (m = stats_metric(db_res_str(&res, i, 1))) < 0)
+			continue;
+		month = (int)db_res_int(&res, i, 2);
+		quarter = (int)db_res_int(&res, i, 3);
+		c = (int)db_res_int(&res, i, 4);
+		p->counts[m] += c;
+		if (month >= 1 && month <= 12)
+			p->monthly[m][month - 1] += c;
+		if (quarter >= 1 && quarter <= 4)
+			p->quarterly[m][quarter - 1] += c;
+	}
+	db_res_free(&res);
+	for (i = 0; i < n; i++)
+		for (c = 0; c < COLUMN_N; c++)
+			f[i].columns[c] = f[i].counts[column_metric[c]] > 0;
+	return DB_OK;
+}
+
+static int
+load_enterprises(struct db *db, long long lo, long long hi, struct facts *f, size_t n)
+{
+	static const char sql[] =
+	    "SELECT point_id, COUNT(*) FROM point_enterprises "
+	    "WHERE point_id BETWEEN ? AND ? AND deleted_at IS NULL GROUP BY point_id";
+	struct db_res	 res;
+	struct facts	*p;
+	size_t		 i;
+	int		 rc;
+
+	if ((rc = db_query(db, &res, sql, "ii", lo, hi)) != DB_OK)
+		return rc;
+	for (i = 0; i < res.nrows; i++)
+		if ((p = find(f, n, db_res_int(&res, i, 0))) != NULL)
+			p->enterprises = (int)db_res_int(&res, i, 1);
+	db_res_free(&res);
+	return DB_OK;
+}
+
+static int
+load_details(struct db *db, int year, long long lo, long long hi, struct facts *f, size_t n)
+{
+	/* The year's completed quarterly analyses, with their magazine fate. */
+	static const char qa_sql[] =
+	    "SELECT r.point_id, r.quarter, r.at, EXISTS (SELECT 1 FROM stat_records m "
+	    " WHERE m.submission_id = r.submission_id AND m.metric = 'quarterly_magazine') "
+	    "FROM stat_records r WHERE r.year = ? AND r.metric = 'quarterly_analysis' "
+	    "AND r.point_id BETWEEN ? AND ? ORDER BY r.point_id, r.at, r.submission_id";
+	/* The first annual summary of the year filed. */
+	static const char annual_sql[] =
+	    "SELECT point_id, MIN(at) FROM stat_records WHERE year = ? AND metric = 'annual_summary' "
+	    "AND point_id BETWEEN ? AND ? GROUP BY point_id";
+	/* Adopted internal-exchange items and the leader instructions on them. */
+	static const char adopted_sql[] =
+	    "SELECT r.point_id, COALESCE(s.adopted_at, s.decided_at, r.at), "
+	    "(SELECT COUNT(*) FROM leader_instructions l WHERE l.submission_id = r.submission_id) "
+	    "FROM stat_records r JOIN submissions s ON s.id = r.submission_id "
+	    "WHERE r.year = ? AND r.metric = 'internal_adopted' AND r.point_id BETWEEN ? AND ? "
+	    "ORDER BY r.point_id, r.at, r.submission_id";
+	struct db_res	 res;
+	struct facts	*p;
+	size_t		 i;
+	int		 rc;
+
+	if ((rc = db_query(db, &res, qa_sql, "iii", (long long)year, lo, hi)) != DB_OK)
+		return rc;
+	for (i = 0; i < res.nrows; i++) {
+		if ((p = find(f, n, db_res_int(&res, i, 0))) == NULL)
+			continue;
+		if ((p->qa = realloc(p->qa, (p->nqa + 1) * sizeof(*p->qa))) == NULL)
+			abort();
+		p->qa[p->nqa].year = year;
+		p->qa[p->nqa].quarter = (int)db_res_int(&res, i, 1);
+		snprintf(p->qa[p->nqa].submitted_at, sizeof(p->qa[p->nqa].submitted_at), "%.19s",
+		    db_res_str(&res, i, 2));
+		p->qa[p->nqa].magazine_accepted = db_res_int(&res, i, 3) != 0;
+		p->nqa++;
+	}
+	db_res_free(&res);
+
+	if ((rc = db_query(db, &res, annual_sql, "iii", (long long)year, lo, hi)) != DB_OK)
+		return rc;
+	for (i = 0; i < res.nrows; i++)
+		if ((p = find(f, n, db_res_int(&res, i, 0))) != NULL)
+			snprintf(p->annual_summary_at, sizeof(p->annual_summary_at), "%.19s",
+			    db_res_str(&res, i, 1));
+	db_res_free(&res);
+
+	if ((rc = db_query(db, &res, adopted_sql, "iii", (long long)year, lo, hi)) != DB_OK)
+		return rc;
+	for (i = 0; i < res.nrows; i++) {
+		if ((p = find(f, n, db_res_int(&res, i, 0))) == NULL)
+			continue;
+		if ((p->adopted = realloc(p->adopted, (p->nadopted + 1) * sizeof(*p->adopted))) == NULL)
+			abort();
+		snprintf(p->adopted[p->nadopted].adopted_at, sizeof(p->adopted[p->nadopted].adopted_at),
+		    "%.19s", db_res_str(&res, i, 1));
+		p->adopted[p->nadopted].leader_instructions = (int)db_res_int(&res, i, 2);
+		p->leader_instructions += (int)db_res_int(&res, i, 2);
+		p->nadopted++;
+	}
+	db_res_free(&res);
+	return DB_OK;
+}
+
 int
 facts_load(struct db *db, int year, const char *city, long long point_id,
-    bool formal_only, long long limit, long long offset, struct facts **out, size_t *n,
-    long long *total)
+    bool formal_only, unsigned what, long long limit, long long offset, struct facts **out,
+    size_t *n, long long *total)
 {
 	static const char count[] = "SELECT COUNT(*)" POINTS_WHERE;
 	/* Basic info is complete when every field SPEC §2 lists is filled. */
@@ -42,7 +182,7 @@ facts_load(struct db *db, int year, const char *city, long long point_id,
 	    " AND COALESCE(p.phone, '') <> '' AND COALESCE(p.email, '') <> '')"
 	    POINTS_WHERE " ORDER BY p.id LIMIT ? OFFSET ?";
 	struct db_res	 res;
-	long long	*pp = point_id > 0 ? &point_id : NULL;
+	long long	*pp = point_id > 0 ? &point_id : NULL, lo, hi;
 	size_t		 i;
 	int		 rc;
 	struct facts	*f;
@@ -72,6 +212,19 @@ facts_load(struct db *db, int year, const char *city, long long point_id,
 	}
 	*n = res.nrows;
 	db_res_free(&res);
+	if (*n == 0)
+		return DB_OK;
+	/* The page is a run of ids: one range read per kind of fact. */
+	lo = (*out)[0].point_id;
+	hi = (*out)[*n - 1].point_id;
+	if (((what & FACTS_COUNTS) && (rc = load_counts(db, year, lo, hi, *out, *n)) != DB_OK) ||
+	    ((what & FACTS_ENTERPRISES) && (rc = load_enterprises(db, lo, hi, *out, *n)) != DB_OK) ||
+	    ((what & FACTS_DETAILS) && (rc = load_details(db, year, lo, hi, *out, *n)) != DB_OK)) {
+		facts_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return rc;
+	}
 	return DB_OK;
 }
 

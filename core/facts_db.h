@@ -1,4 +1,5 @@
-/* yujing — facts for scoring, built from the database. */
+/* yujing — facts for scoring and the statistics, built from the database
+ * (points, stat_records, submissions). */
 #ifndef YJ_FACTS_DB_H
 #define YJ_FACTS_DB_H
 
@@ -7,12 +8,18 @@
 #include "db.h"
 #include "facts.h"
 
+/* What to load besides the point itself. */
+#define FACTS_COUNTS		0x1	/* counts, monthly, quarterly, columns */
+#define FACTS_ENTERPRISES	0x2	/* contact enterprises */
+#define FACTS_DETAILS		0x4	/* quarterly analyses, annual summary, adopted items */
+#define FACTS_ALL		0x7
+
 /* Facts of the points of a year, in id order: all, one city's (city not
  * NULL) or one point (point_id > 0), a page at a time.  *total counts all
  * that match.  DB_OK or a db_rc. */
 int	 facts_load(struct db *, int year, const char *city, long long point_id,
-	    bool formal_only, long long limit, long long offset, struct facts **out,
-	    size_t *n, long long *total);
+	    bool formal_only, unsigned what, long long limit, long long offset,
+	    struct facts **out, size_t *n, long long *total);
 void	 facts_free(struct facts *, size_t n);
 /* Months of a year to average over: 12 for a past year, the months begun
  * so far for the current one (Beijing time), 0 for a future one. */

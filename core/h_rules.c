@@ -71,7 +71,7 @@ h_rules_preview(struct req *r)
 		http_error(r, ERR_INVALID, err, "source");
 		return;
 	}
-	if ((rc = facts_load(&r->w->db, (int)v[0].i, city, 0, true, per_page,
+	if ((rc = facts_load(&r->w->db, (int)v[0].i, city, 0, true, FACTS_ALL, per_page,
 	    (page - 1) * per_page, &f, &n, &total)) != DB_OK) {
 		rules_candidate_close(&cand);
 		app_db_error(r, rc);

@@ -14,29 +14,6 @@
 #include "validate.h"
 #include "worker.h"
 
-static int
-query_year(struct req *r, int *year)
-{
-	const char	*s = http_query(r, "year");
-	char		*end;
-	long		 v;
-	time_t		 t = time(NULL) + 8 * 3600;
-	struct tm	 tm;
-
-	if (s == NULL || *s == '\0') {
-		gmtime_r(&t, &tm);
-		*year = tm.tm_year + 1900;
-		return 0;
-	}
-	v = strtol(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end != '\0' || v < 2000 || v > 2100) {
-		http_error(r, ERR_INVALID, "年度须为 2000 到 2100 之间的整数", "year");
-		return -1;
-	}
-	*year = (int)v;
-	return 0;
-}
-
 static json_t *
 num(double v)
 {
@@ -100,7 +77,7 @@ h_scores_list(struct req *r)
 	size_t		 n = 0;
 	json_t		*items;
 
-	if (query_year(r, &year) == -1 || validate_paging(r, &page, &per_page) == -1)
+	if (validate_query_year(r, &year) == -1 || validate_paging_max(r, &page, &per_page, 20000) == -1)
 		return;
 	if (city != NULL && *city == '\0')
 		city = NULL;
@@ -109,7 +86,7 @@ h_scores_list(struct req *r)
 		city = r->user.city;
 	else if (r->user.role == ROLE_POINT)
 		point = r->user.point_id;
-	rc = facts_load(&r->w->db, year, city, point, true, per_page, (page - 1) * per_page,
+	rc = facts_load(&r->w->db, year, city, point, true, FACTS_ALL, per_page, (page - 1) * per_page,
 	    &f, &n, &total);
 	if (rc != DB_OK) {
 		app_db_error(r, rc);
@@ -132,7 +109,7 @@ h_scores_get(struct req *r)
 	long long	 total;
 	json_t		*items;
 
-	if (query_year(r, &year) == -1)
+	if (validate_query_year(r, &year) == -1)
 		return;
 	if (!rules_has_standard(&r->w->rules, year)) {
 		char msg[128];
@@ -141,7 +118,7 @@ h_scores_get(struct req *r)
 		http_error(r, ERR_NOT_FOUND, msg, "year");
 		return;
 	}
-	rc = facts_load(&r->w->db, year, NULL, r->params[0], false, 1, 0, &f, &n, &total);
+	rc = facts_load(&r->w->db, year, NULL, r->params[0], false, FACTS_ALL, 1, 0, &f, &n, &total);
 	if (rc != DB_OK) {
 		app_db_error(r, rc);
 		return;

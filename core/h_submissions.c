@@ -18,6 +18,7 @@
 #include "plugins.h"
 #include "points.h"
 #include "rules.h"
+#include "stats.h"
 #include "validate.h"
 #include "worker.h"
 
@@ -465,7 +466,8 @@ h_submissions_update(struct req *r)
 	rc = db_exec(db, upd, "ssIIii", text, title_of(fields), year ? &year : NULL,
 	    quarter ? &quarter : NULL, id, version);
 	free(text);
-	if (rc < 0 || (rc = audit_req(r, "submission.update", "submission", id, NULL)) != DB_OK ||
+	if (rc < 0 || (rc = stats_sync(db, id)) != DB_OK ||
+	    (rc = audit_req(r, "submission.update", "submission", id, NULL)) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK) {
 		db_rollback(db);
 		app_db_error(r, rc);
@@ -563,7 +565,8 @@ h_submissions_submit(struct req *r)
 		rc = deliver_notice(r, id, db_res_str(&s, 0, C_TITLE), f);
 		json_decref(f);
 	}
-	if (rc < 0 || (rc = audit_req(r, "submission.submit", "submission", id,
+	if (rc < 0 || (rc = stats_sync(db, id)) != DB_OK ||
+	    (rc = audit_req(r, "submission.submit", "submission", id,
 	    json_pack("{s:s}", "chain", chain))) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK) {
 		db_res_free(&s);
@@ -610,6 +613,7 @@ h_submissions_withdraw(struct req *r)
 	if ((rc = db_exec(db, upd, "ii", id, version)) < 0 ||
 	    (rc = record(r, id, db_res_int(&s, 0, C_ROUNDS), db_res_str(&s, 0, C_LEVEL), "withdraw",
 	    NULL, false, false, false)) != DB_OK ||
+	    (rc = stats_sync(db, id)) != DB_OK ||
 	    (rc = audit_req(r, "submission.withdraw", "submission", id, NULL)) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK) {
 		db_res_free(&s);
@@ -783,6 +787,7 @@ h_submissions_decide(struct req *r)
 	    (rc = record(r, id, db_res_int(&s, 0, C_ROUNDS), level, decision,
 	    ctx.opinion[0] ? ctx.opinion : NULL, ctx.magazine, ctx.work_exchange,
 	    ctx.internal_exchange)) != DB_OK ||
+	    (rc = stats_sync(db, id)) != DB_OK ||
 	    (rc = notify(r, &s, "decision", msg)) != DB_OK ||
 	    (rc = audit_req(r, "submission.decide", "submission", id,
 	    json_pack("{s:s, s:s}", "decision", decision, "level", level))) != DB_OK ||
@@ -999,6 +1004,7 @@ h_magazine_decide(struct req *r)
 		return;
 	}
 	if ((rc = db_exec(db, upd, "sii", v[0].b ? "accepted" : "declined", (long long)v[0].b, id)) < 0 ||
+	    (rc = stats_sync(db, id)) != DB_OK ||
 	    (rc = notify(r, &s, "magazine", v[0].b ? "已被《浙江商务》录用" : "未被《浙江商务》录用")) != DB_OK ||
 	    (rc = audit_req(r, "submission.magazine", "submission", id,
 	    json_pack("{s:b}", "accept", v[0].b))) != DB_OK ||
@@ -1089,7 +1095,8 @@ h_adoption(struct req *r)
 		{ "adopt", "是否采纳", VT_BOOL, VF_REQUIRED, 0, 0, NULL },
 	};
 	static const char upd[] =
-	    "UPDATE submissions SET adopted = ?, version = version + 1, updated_at = NOW() WHERE id = ?";
+	    "UPDATE submissions SET adopted = ?, adopted_at = NOW(), version = version + 1, "
+	    "updated_at = NOW() WHERE id = ?";
 	struct vval	 v[1];
 	struct db	*db = &r->w->db;
 	struct db_res	 s;
@@ -1113,6 +1120,7 @@ h_adoption(struct req *r)
 		return;
 	}
 	if ((rc = db_exec(db, upd, "ii", (long long)v[0].b, id)) < 0 ||
+	    (rc = stats_sync(db, id)) != DB_OK ||
 	    (rc = notify(r, &s, "adoption", v[0].b ? "已被采纳（内部交流）" : "未被采纳（内部交流）")) != DB_OK ||
 	    (rc = audit_req(r, "submission.adoption", "submission", id,
 	    json_pack("{s:b}", "adopt", v[0].b))) != DB_OK ||

@@ -46,6 +46,14 @@ void	 h_rules_preview(struct req *);
 /* h_scores.c */
 void	 h_scores_list(struct req *);
 void	 h_scores_get(struct req *);
+
+/* h_stats.c */
+void	 h_stats_summary(struct req *);
+void	 h_stats_points(struct req *);
+void	 h_stats_records(struct req *);
+void	 h_stats_review_progress(struct req *);
+void	 h_exports_info_list_xlsx(struct req *);
+void	 h_exports_info_list_csv(struct req *);
 /* h_session.c */
 void	 h_session_login(struct req *);
 void	 h_session_get(struct req *);

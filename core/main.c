@@ -19,6 +19,7 @@
 #include "plugins.h"
 #include "rules.h"
 #include "server.h"
+#include "stats.h"
 #include "users.h"
 
 static void
@@ -35,6 +36,8 @@ usage(FILE *f)
 	    "       yujing rules test [-c FILE] DIR            run DIR/<year>.test.lua cases\n"
 	    "       yujing rules bench [-c FILE] DIR [N]       time scoring N points and a reload\n"
 	    "       yujing plugins check DIR       load the report-type plugins in DIR and list them\n"
+	    "       yujing stats rebuild [-c FILE] recount every submission into the statistics\n"
+	    "       yujing stats verify [-c FILE]  compare the statistics with a recount (exit 1 if they differ)\n"
 	    "       yujing -v                      print the version\n");
 }
 
@@ -219,6 +222,32 @@ cmd_plugins_check(const char *dir)
 	return bad == 0 ? 0 : 1;
 }
 
+/* After migrate, and for "yujing stats rebuild|verify": the plugins say
+ * which report types feed which statistics. */
+static int
+run_stats(const struct config *cfg, const char *verb)
+{
+	struct db	 db;
+	int		 rc;
+
+	log_quiet(1);
+	if (plugins_start(cfg) != 0) {
+		fprintf(stderr, "yujing stats: the report-type plugins in %s do not load; "
+		    "run yujing plugins check %s\n", cfg->plugins_dir, cfg->plugins_dir);
+		return 2;
+	}
+	db_init(&db, cfg);
+	if (!strcmp(verb, "verify"))
+		rc = stats_verify(&db, stdout);
+	else if (!strcmp(verb, "rebuild"))
+		rc = stats_rebuild(&db, stdout);
+	else
+		rc = stats_rebuild_if_empty(&db, stdout);
+	db_close(&db);
+	plugins_unload_all();
+	return rc;
+}
+
 static int
 cmd_hash_password(void)
 {
@@ -274,7 +303,13 @@ main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
-		if (!strcmp(cmd, "migrate")) {
+		if (!strcmp(cmd, "migrate") || (!strcmp(cmd, "stats") && argc >= 2 &&
+		    (!strcmp(argv[1], "rebuild") || !strcmp(argv[1], "verify")))) {
+			if (!strcmp(cmd, "stats")) {
+				argc--;
+				argv++;
+				cmd = argv[0];
+			}
 			optind = 1;
 			while ((c = getopt(argc, argv, "c:")) != -1)
 				if (c == 'c')
@@ -318,8 +353,12 @@ main(int argc, char **argv)
 	}
 	if (cmd == NULL)
 		rc = server_run(&cfg);
-	else if (!strcmp(cmd, "migrate"))
-		rc = migrate_run(&cfg, 1);
+	else if (!strcmp(cmd, "migrate")) {
+		/* A new statistics table is filled from what is there. */
+		if ((rc = migrate_run(&cfg, 1)) == 0)
+			rc = run_stats(&cfg, "if-empty") == 0 ? 0 : 1;
+	} else if (!strcmp(cmd, "rebuild") || !strcmp(cmd, "verify"))
+		rc = run_stats(&cfg, cmd);
 	else
 		rc = cmd_user_add(&cfg, &in);
 	mysql_library_end();

@@ -129,6 +129,7 @@ static const struct metric {
 	{ "subsite_info",	"子网站信息" },
 	{ "subsite_news",	"子网站工作动态" },
 	{ "work_exchange",	"外网录用" },
+	{ "subsite_policy",	"子网站政策法规" },
 };
 
 static const struct metric *

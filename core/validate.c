@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int
 fail(struct req *r, enum http_err e, const char *prefix, const struct vfield *f,
@@ -163,9 +164,35 @@ query_int(struct req *r, const char *key, const char *label, long long def,
 int
 validate_paging(struct req *r, long long *page, long long *per_page)
 {
+	return validate_paging_max(r, page, per_page, 200);
+}
+
+int
+validate_paging_max(struct req *r, long long *page, long long *per_page, long long max)
+{
 	if (query_int(r, "page", "页码", 1, 1, 1000000, page) == -1)
 		return -1;
-	return query_int(r, "per_page", "每页条数", 20, 1, 200, per_page);
+	return query_int(r, "per_page", "每页条数", 20, 1, max, per_page);
+}
+
+int
+validate_query_year(struct req *r, int *year)
+{
+	time_t		 t = time(NULL) + 8 * 3600;
+	struct tm	 tm;
+	long long	 v;
+
+	gmtime_r(&t, &tm);
+	if (query_int(r, "year", "年度", tm.tm_year + 1900, 2000, 2100, &v) == -1)
+		return -1;
+	*year = (int)v;
+	return 0;
+}
+
+int
+validate_query_id(struct req *r, const char *key, const char *label, long long *id)
+{
+	return query_int(r, key, label, 0, 1, 9223372036854775807LL, id);
 }
 
 int

@@ -55,8 +55,13 @@ bool	 text_blank(const char *);		/* nothing but white space */
 bool	 text_edge_space(const char *);	/* white space first or last */
 bool	 text_date(const char *);		/* a real "YYYY-MM-DD", 1900–2100 */
 
-/* ?page=&per_page= with defaults 1 and 20, per_page at most 200. */
+/* ?page=&per_page= with defaults 1 and 20, per_page at most 200 (or max). */
 int	 validate_paging(struct req *, long long *page, long long *per_page);
+int	 validate_paging_max(struct req *, long long *page, long long *per_page, long long max);
+/* ?year=: 2000–2100, the current year (Beijing time) when absent. */
+int	 validate_query_year(struct req *, int *year);
+/* An optional positive id in the query: 0 when absent. */
+int	 validate_query_id(struct req *, const char *key, const char *label, long long *id);
 /* An optional boolean query parameter: -1 absent, 0, 1; -2 answered. */
 int	 validate_query_bool(struct req *, const char *key, const char *label);
 

@@ -18,6 +18,7 @@ static const struct yj_field fields[] = {
 static const char *const metrics[] = {
 	"subsite_info:column=预警信息",
 	"subsite_news:column=工作动态",
+	"subsite_policy:column=政策法规",
 	NULL
 };
 

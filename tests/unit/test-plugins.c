@@ -336,7 +336,10 @@ test_json_description(void **state)
 	assert_string_equal(json_string_value(json_array_get(a, 1)), "工作动态");
 	assert_string_equal(json_string_value(json_array_get(a, 2)), "政策法规");
 	a = json_object_get(o, "metrics");
-	assert_int_equal(json_array_size(a), 2);
+	assert_int_equal(json_array_size(a), 3);
+	f = json_array_get(a, 2);
+	assert_string_equal(json_string_value(json_object_get(f, "name")), "subsite_policy");
+	assert_string_equal(json_string_value(json_object_get(f, "value")), "政策法规");
 	f = json_array_get(a, 1);
 	assert_string_equal(json_string_value(json_object_get(f, "name")), "subsite_news");
 	assert_string_equal(json_string_value(json_object_get(f, "field")), "column");
@@ -369,6 +372,8 @@ test_metrics_fed(void **state)
 	assert_false(plugins_feeds(sp, "subsite_news", info));
 	assert_false(plugins_feeds(sp, "subsite_info", law));
 	assert_false(plugins_feeds(sp, "subsite_news", law));
+	assert_true(plugins_feeds(sp, "subsite_policy", law));
+	assert_false(plugins_feeds(sp, "subsite_policy", news));
 	assert_false(plugins_feeds(sp, "subsite_news", none));
 	assert_true(plugins_feeds(plugins_type("warning_info"), "warning_info", none));
 	assert_true(plugins_feeds(plugins_type("warning_info"), "internal_adopted", none));

@@ -1,0 +1,415 @@
+/* yujing — what the statistics count, kept in stat_records (see stats.h). */
+#include "stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "plugins.h"
+
+#define ROW_COLS \
+	"id, type, point_id, state, year, quarter, first_submitted_at, " \
+	"opt_work_exchange, opt_internal, magazine, adopted, fields"
+enum { R_ID, R_TYPE, R_POINT, R_STATE, R_YEAR, R_QUARTER, R_FIRST, R_WE, R_INT, R_MAG,
+	R_ADOPTED, R_FIELDS };
+
+static const char ins_sql[] =
+    "INSERT INTO stat_records (submission_id, metric, point_id, year, month, quarter, at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+/* One row of stat_records. */
+struct srec {
+	long long	 id;
+	int		 metric;
+	long long	 point;
+	int		 year, month, quarter;
+	char		 at[20];
+};
+
+int
+stats_metric(const char *name)
+{
+	int m;
+
+	for (m = 0; name != NULL && m < METRIC_N; m++)
+		if (!strcmp(name, metric_names[m]))
+			return m;
+	return -1;
+}
+
+static bool
+has_field(const struct yj_report_type *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nfields; i++)
+		if (!strcmp(t->fields[i].name, name))
+			return true;
+	return false;
+}
+
+static bool
+conditional(const struct yj_report_type *t)
+{
+	size_t i;
+
+	for (i = 0; t->metrics != NULL && t->metrics[i] != NULL; i++)
+		if (strchr(t->metrics[i], ':') != NULL)
+			return true;
+	return false;
+}
+
+/* The metric's own definition, beyond "completed and the type feeds it". */
+static bool
+meets(int m, const struct db_res *r, size_t i)
+{
+	const char *mag = db_res_str(r, i, R_MAG);
+
+	switch (m) {
+	case M_INTERNAL_ADOPTED:
+		return db_res_int(r, i, R_INT) != 0 && !db_res_null(r, i, R_ADOPTED) &&
+		    db_res_int(r, i, R_ADOPTED) == 1;
+	case M_QUARTERLY_MAGAZINE:
+	case M_WARNING_MAGAZINE:
+		return mag != NULL && !strcmp(mag, "accepted");
+	case M_WORK_EXCHANGE:
+		return db_res_int(r, i, R_WE) != 0;
+	default:
+		return true;
+	}
+}
+
+/* The rows submission i of r counts in now, in metric order: 0, or 1 when
+ * its report type is not loaded (its rows are left as they are). */
+static int
+compute(const struct db_res *r, size_t i, struct srec out[METRIC_N], size_t *n)
+{
+	const struct yj_report_type	*t = plugins_type(db_res_str(r, i, R_TYPE));
+	const char			*state = db_res_str(r, i, R_STATE);
+	const char			*at = db_res_str(r, i, R_FIRST);
+	json_t				*fields = NULL;
+	int				 fy, fm, year, month, quarter, m;
+
+	*n = 0;
+	if (t == NULL)
+		return 1;
+	if (db_res_null(r, i, R_POINT) || state == NULL || strcmp(state, "approved") != 0 ||
+	    at == NULL || strlen(at) < 19)
+		return 0;
+	fy = atoi(at);
+	fm = atoi(at + 5);
+	year = has_field(t, "year") && !db_res_null(r, i, R_YEAR) ? (int)db_res_int(r, i, R_YEAR) : fy;
+	/* A declared year's item filed in another year sits at the nearer end
+	 * of its year (a 4th-quarter analysis filed in January: December). */
+	month = fy == year ? fm : fy < year ? 1 : 12;
+	quarter = has_field(t, "quarter") && !db_res_null(r, i, R_QUARTER) ?
+	    (int)db_res_int(r, i, R_QUARTER) : (month - 1) / 3 + 1;
+	if (quarter < 1 || quarter > 4)
+		quarter = (month - 1) / 3 + 1;
+	if (conditional(t))
+		fields = json_loads(db_res_str(r, i, R_FIELDS), 0, NULL);
+	for (m = 0; m < METRIC_N; m++) {
+		if (!plugins_feeds(t, metric_names[m], fields) || !meets(m, r, i))
+			continue;
+		out[*n].id = db_res_int(r, i, R_ID);
+		out[*n].metric = m;
+		out[*n].point = db_res_int(r, i, R_POINT);
+		out[*n].year = year;
+		out[*n].month = month;
+		out[*n].quarter = quarter;
+		snprintf(out[*n].at, sizeof(out[*n].at), "%.19s", at);
+		(*n)++;
+	}
+	json_decref(fields);
+	return 0;
+}
+
+static int
+insert(struct db *db, const struct srec *s)
+{
+	int rc;
+
+	rc = db_exec(db, ins_sql, "isiiiis", s->id, metric_names[s->metric], s->point,
+	    (long long)s->year, (long long)s->month, (long long)s->quarter, s->at);
+	return rc < 0 ? rc : DB_OK;
+}
+
+int
+stats_sync(struct db *db, long long id)
+{
+	static const char one_sql[] = "SELECT " ROW_COLS " FROM submissions WHERE id = ?";
+	static const char del_sql[] = "DELETE FROM stat_records WHERE submission_id = ?";
+	struct db_res	 r;
+	struct srec	 out[METRIC_N];
+	size_t		 n = 0, k;
+	int		 rc;
+
+	if ((rc = db_query(db, &r, one_sql, "i", id)) != DB_OK)
+		return rc;
+	if (r.nrows != 1 || compute(&r, 0, out, &n) == 1) {
+		db_res_free(&r);
+		return DB_OK;
+	}
+	db_res_free(&r);
+	if ((rc = db_exec(db, del_sql, "i", id)) < 0)
+		return rc;
+	for (k = 0; k < n; k++)
+		if ((rc = insert(db, &out[k])) != DB_OK)
+			return rc;
+	return DB_OK;
+}
+
+/* --- recount ------------------------------------------------------------ */
+
+#define BATCH 5000
+
+/* rebuild locks what it recounts against a concurrent change; verify reads
+ * one snapshot (a locking read would see past it). */
+static const char lock_sql[] =
+    "SELECT " ROW_COLS " FROM submissions WHERE id > ? AND id <= ? ORDER BY id LOCK IN SHARE MODE";
+static const char read_sql[] =
+    "SELECT " ROW_COLS " FROM submissions WHERE id > ? AND id <= ? ORDER BY id";
+static const char max_sql[] = "SELECT COALESCE(MAX(id), 0) FROM submissions";
+
+/* The recount of the submissions in (lo, hi], sorted like the table's
+ * primary key (id, metric name). */
+static int
+cmp_srec(const void *a, const void *b)
+{
+	const struct srec *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return strcmp(metric_names[x->metric], metric_names[y->metric]);
+}
+
+struct recount {
+	struct srec	*v;
+	size_t		 n, cap;
+	long long	*unknown;	/* ids of items whose type is not loaded */
+	size_t		 nunknown;
+	size_t		 rows;		/* submissions read */
+};
+
+static int
+recount(struct db *db, const char *sql, long long lo, long long hi, struct recount *rc_out)
+{
+	struct db_res	 r;
+	struct srec	 out[METRIC_N];
+	size_t		 i, n;
+	int		 rc;
+
+	rc_out->n = rc_out->nunknown = rc_out->rows = 0;
+	if ((rc = db_query(db, &r, sql, "ii", lo, hi)) != DB_OK)
+		return rc;
+	rc_out->rows = r.nrows;
+	for (i = 0; i < r.nrows; i++) {
+		if (compute(&r, i, out, &n) == 1) {
+			if ((rc_out->unknown = realloc(rc_out->unknown,
+			    (rc_out->nunknown + 1) * sizeof(long long))) == NULL)
+				abort();
+			rc_out->unknown[rc_out->nunknown++] = db_res_int(&r, i, R_ID);
+			continue;
+		}
+		if (rc_out->n + n > rc_out->cap) {
+			rc_out->cap = (rc_out->n + n) * 2 + 64;
+			if ((rc_out->v = realloc(rc_out->v, rc_out->cap * sizeof(struct srec))) == NULL)
+				abort();
+		}
+		memcpy(rc_out->v + rc_out->n, out, n * sizeof(struct srec));
+		rc_out->n += n;
+	}
+	db_res_free(&r);
+	qsort(rc_out->v, rc_out->n, sizeof(struct srec), cmp_srec);
+	return DB_OK;
+}
+
+static bool
+is_unknown(const struct recount *c, long long id)
+{
+	size_t i;
+
+	for (i = 0; i < c->nunknown; i++)
+		if (c->unknown[i] == id)
+			return true;
+	return false;
+}
+
+int
+stats_rebuild(struct db *db, FILE *out)
+{
+	static const char del_range[] =
+	    "DELETE FROM stat_records WHERE submission_id > ? AND submission_id <= ?";
+	static const char del_one[] = "DELETE FROM stat_records WHERE submission_id = ?";
+	struct recount	 c = { 0 };
+	struct db_res	 r;
+	long long	 max, lo, id, prev;
+	size_t		 i, subs = 0, rows = 0, skipped = 0;
+	int		 rc;
+
+	if ((rc = db_query(db, &r, max_sql, "")) != DB_OK)
+		goto err;
+	max = db_res_int(&r, 0, 0);
+	db_res_free(&r);
+	for (lo = 0; lo < max; lo += BATCH) {
+		if ((rc = db_begin(db)) != DB_OK || (rc = recount(db, lock_sql, lo, lo + BATCH, &c)) != DB_OK)
+			goto err_tx;
+		if (c.nunknown == 0) {
+			if ((rc = db_exec(db, del_range, "ii", lo, lo + BATCH)) < 0)
+				goto err_tx;
+		} else {
+			/* Keep the rows of items whose plugin is not loaded. */
+			for (i = 0, prev = 0; i < c.n; i++) {
+				if ((id = c.v[i].id) == prev)
+					continue;
+				if ((rc = db_exec(db, del_one, "i", id)) < 0)
+					goto err_tx;
+				prev = id;
+			}
+			skipped += c.nunknown;
+		}
+		for (i = 0; i < c.n; i++)
+			if ((rc = insert(db, &c.v[i])) != DB_OK)
+				goto err_tx;
+		if ((rc = db_commit(db)) != DB_OK)
+			goto err_tx;
+		subs += c.rows;
+		rows += c.n;
+	}
+	fprintf(out, "stat_records rebuilt: %zu submissions, %zu rows", subs, rows);
+	if (skipped > 0)
+		fprintf(out, ", %zu items of report types not loaded kept as they were", skipped);
+	fprintf(out, "\n");
+	free(c.v);
+	free(c.unknown);
+	return 0;
+err_tx:
+	db_rollback(db);
+err:
+	fprintf(out, "yujing stats rebuild: %s (%s)\n", db_strerror(rc), db->last_error);
+	free(c.v);
+	free(c.unknown);
+	return 2;
+}
+
+static void
+show(FILE *out, const char *what, const struct srec *s)
+{
+	fprintf(out, "  %s: submission %lld %s point %lld year %d month %d quarter %d at %s\n",
+	    what, s->id, metric_names[s->metric], s->point, s->year, s->month, s->quarter, s->at);
+}
+
+int
+stats_verify(struct db *db, FILE *out)
+{
+	static const char have_sql[] =
+	    "SELECT submission_id, metric, point_id, year, month, quarter, at FROM stat_records "
+	    "WHERE submission_id > ? AND submission_id <= ? ORDER BY submission_id, metric";
+	struct recount	 c = { 0 };
+	struct db_res	 r, h;
+	struct srec	 t;
+	long long	 max, lo;
+	size_t		 i, j, subs = 0, rows = 0, diffs = 0, skipped = 0;
+	int		 rc, d, m;
+
+	/* One snapshot for the whole comparison. */
+	if ((rc = db_begin(db)) != DB_OK)
+		goto err;
+	if ((rc = db_query(db, &r, max_sql, "")) != DB_OK)
+		goto err_tx;
+	max = db_res_int(&r, 0, 0);
+	db_res_free(&r);
+	for (lo = 0; lo < max; lo += BATCH) {
+		if ((rc = recount(db, read_sql, lo, lo + BATCH, &c)) != DB_OK ||
+		    (rc = db_query(db, &h, have_sql, "ii", lo, lo + BATCH)) != DB_OK)
+			goto err_tx;
+		subs += c.rows;
+		skipped += c.nunknown;
+		for (i = j = 0; i < c.n || j < h.nrows;) {
+			if (j < h.nrows) {
+				memset(&t, 0, sizeof(t));
+				t.id = db_res_int(&h, j, 0);
+				m = stats_metric(db_res_str(&h, j, 1));
+				t.point = db_res_int(&h, j, 2);
+				t.year = (int)db_res_int(&h, j, 3);
+				t.month = (int)db_res_int(&h, j, 4);
+				t.quarter = (int)db_res_int(&h, j, 5);
+				snprintf(t.at, sizeof(t.at), "%.19s", db_res_str(&h, j, 6));
+				if (m < 0) {
+					if (diffs++ < 20)
+						fprintf(out, "  unknown metric \"%s\" on submission %lld\n",
+						    db_res_str(&h, j, 1), t.id);
+					j++;
+					continue;
+				}
+				t.metric = m;
+				if (is_unknown(&c, t.id)) {
+					j++;
+					continue;
+				}
+			}
+			if (j >= h.nrows)
+				d = -1;
+			else if (i >= c.n)
+				d = 1;
+			else
+				d = cmp_srec(&c.v[i], &t);
+			if (d < 0) {
+				if (diffs++ < 20)
+					show(out, "missing", &c.v[i]);
+				i++;
+			} else if (d > 0) {
+				if (diffs++ < 20)
+					show(out, "extra", &t);
+				j++;
+			} else {
+				if (c.v[i].point != t.point || c.v[i].year != t.year ||
+				    c.v[i].month != t.month || c.v[i].quarter != t.quarter ||
+				    strcmp(c.v[i].at, t.at) != 0) {
+					if (diffs++ < 20) {
+						show(out, "stored", &t);
+						show(out, "recount", &c.v[i]);
+					}
+				}
+				rows++;
+				i++;
+				j++;
+			}
+		}
+		db_res_free(&h);
+	}
+	db_rollback(db);
+	fprintf(out, "stat_records %s a recount of %zu submissions: %zu rows agree, %zu differences",
+	    diffs ? "DIFFER from" : "equal", subs, rows, diffs);
+	if (skipped > 0)
+		fprintf(out, " (%zu items of report types not loaded not checked)", skipped);
+	fprintf(out, "\n");
+	free(c.v);
+	free(c.unknown);
+	return diffs ? 1 : 0;
+err_tx:
+	db_rollback(db);
+err:
+	fprintf(out, "yujing stats verify: %s (%s)\n", db_strerror(rc), db->last_error);
+	free(c.v);
+	free(c.unknown);
+	return 2;
+}
+
+int
+stats_rebuild_if_empty(struct db *db, FILE *out)
+{
+	static const char sql[] =
+	    "SELECT (SELECT COUNT(*) FROM stat_records), EXISTS (SELECT 1 FROM submissions)";
+	struct db_res	 r;
+	int		 rc, need;
+
+	if ((rc = db_query(db, &r, sql, "")) != DB_OK) {
+		fprintf(out, "yujing migrate: %s (%s)\n", db_strerror(rc), db->last_error);
+		return 2;
+	}
+	need = db_res_int(&r, 0, 0) == 0 && db_res_int(&r, 0, 1) != 0;
+	db_res_free(&r);
+	return need ? stats_rebuild(db, out) : 0;
+}
