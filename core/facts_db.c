@@ -104,12 +104,16 @@ load_enterprises(struct db *db, long long lo, long long hi, struct facts *f, siz
 static int
 load_details(struct db *db, int year, long long lo, long long hi, struct facts *f, size_t n)
 {
-	/* The year's completed quarterly analyses, with their magazine fate. */
+	/* Completed quarterly analyses declared for the year, or declared for
+	 * the year before or after and filed from 1 January to 31 January of
+	 * the next year (the standard applies its own period), with their
+	 * magazine fate. */
 	static const char qa_sql[] =
-	    "SELECT r.point_id, r.quarter, r.at, EXISTS (SELECT 1 FROM stat_records m "
+	    "SELECT r.point_id, r.year, r.quarter, r.at, EXISTS (SELECT 1 FROM stat_records m "
 	    " WHERE m.submission_id = r.submission_id AND m.metric = 'quarterly_magazine') "
-	    "FROM stat_records r WHERE r.year = ? AND r.metric = 'quarterly_analysis' "
-	    "AND r.point_id BETWEEN ? AND ? ORDER BY r.point_id, r.at, r.submission_id";
+	    "FROM stat_records r WHERE r.metric = 'quarterly_analysis' "
+	    "AND r.point_id BETWEEN ? AND ? AND (r.year = ? OR (r.year IN (?, ?) "
+	    "AND r.at >= ? AND r.at < ?)) ORDER BY r.point_id, r.at, r.submission_id";
 	/* The first annual summary of the year filed. */
 	static const char annual_sql[] =
 	    "SELECT point_id, MIN(at) FROM stat_records WHERE year = ? AND metric = 'annual_summary' "
@@ -123,21 +127,25 @@ load_details(struct db *db, int year, long long lo, long long hi, struct facts *
 	    "ORDER BY r.point_id, r.at, r.submission_id";
 	struct db_res	 res;
 	struct facts	*p;
+	char		 from[24], to[24];
 	size_t		 i;
 	int		 rc;
 
-	if ((rc = db_query(db, &res, qa_sql, "iii", (long long)year, lo, hi)) != DB_OK)
+	snprintf(from, sizeof(from), "%04d-01-01 00:00:00", year);
+	snprintf(to, sizeof(to), "%04d-02-01 00:00:00", year + 1);
+	if ((rc = db_query(db, &res, qa_sql, "iiiiiss", lo, hi, (long long)year,
+	    (long long)year - 1, (long long)year + 1, from, to)) != DB_OK)
 		return rc;
 	for (i = 0; i < res.nrows; i++) {
 		if ((p = find(f, n, db_res_int(&res, i, 0))) == NULL)
 			continue;
 		if ((p->qa = realloc(p->qa, (p->nqa + 1) * sizeof(*p->qa))) == NULL)
 			abort();
-		p->qa[p->nqa].year = year;
-		p->qa[p->nqa].quarter = (int)db_res_int(&res, i, 1);
+		p->qa[p->nqa].year = (int)db_res_int(&res, i, 1);
+		p->qa[p->nqa].quarter = (int)db_res_int(&res, i, 2);
 		snprintf(p->qa[p->nqa].submitted_at, sizeof(p->qa[p->nqa].submitted_at), "%.19s",
-		    db_res_str(&res, i, 2));
-		p->qa[p->nqa].magazine_accepted = db_res_int(&res, i, 3) != 0;
+		    db_res_str(&res, i, 3));
+		p->qa[p->nqa].magazine_accepted = db_res_int(&res, i, 4) != 0;
 		p->nqa++;
 	}
 	db_res_free(&res);

@@ -71,21 +71,15 @@ h_scores_list(struct req *r)
 {
 	long long	 page, per_page, total;
 	int		 year, rc;
-	const char	*city = http_query(r, "city");
-	long long	 point = 0;
+	const char	*city;
+	long long	 point;
 	struct facts	*f = NULL;
 	size_t		 n = 0;
 	json_t		*items;
 
-	if (validate_query_year(r, &year) == -1 || validate_paging_max(r, &page, &per_page, 20000) == -1)
+	if (stats_scope(r, &year, &city, &point) == -1 ||
+	    validate_paging_max(r, &page, &per_page, 20000) == -1)
 		return;
-	if (city != NULL && *city == '\0')
-		city = NULL;
-	/* Scope: a city sees its own points, a point only itself. */
-	if (r->user.role == ROLE_CITY)
-		city = r->user.city;
-	else if (r->user.role == ROLE_POINT)
-		point = r->user.point_id;
 	rc = facts_load(&r->w->db, year, city, point, true, FACTS_ALL, per_page, (page - 1) * per_page,
 	    &f, &n, &total);
 	if (rc != DB_OK) {

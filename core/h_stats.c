@@ -32,8 +32,8 @@ static const char *const metric_labels[METRIC_N] = {
  * point user its point, whatever they ask.  city must name a city of the
  * province.  0, or -1 with the error answered.
  */
-static int
-scope(struct req *r, int *year, const char **city, long long *point)
+int
+stats_scope(struct req *r, int *year, const char **city, long long *point)
 {
 	static const char city_sql[] = "SELECT 1 FROM regions WHERE code = ? AND level = 'city'";
 	struct db_res	 res;
@@ -96,7 +96,7 @@ h_stats_summary(struct req *r)
 	size_t		 i;
 	int		 year, rc, m;
 
-	if (scope(r, &year, &city, &point) == -1)
+	if (stats_scope(r, &year, &city, &point) == -1)
 		return;
 	pp = point ? &point : NULL;
 	if ((rc = db_query(&r->w->db, &res, metrics_sql, "issII", (long long)year, city, city,
@@ -156,7 +156,7 @@ h_stats_points(struct req *r)
 	json_t		*items;
 	int		 year, rc;
 
-	if (scope(r, &year, &city, &point) == -1 ||
+	if (stats_scope(r, &year, &city, &point) == -1 ||
 	    validate_paging_max(r, &page, &per_page, STATS_PAGE_MAX) == -1)
 		return;
 	if ((rc = facts_load(&r->w->db, year, city, point, true, FACTS_COUNTS, per_page,
@@ -408,7 +408,7 @@ info_list(struct req *r, bool xlsx)
 	struct buf	 out = { 0 };
 	int		 year, rc;
 
-	if (scope(r, &year, &city, &point) == -1)
+	if (stats_scope(r, &year, &city, &point) == -1)
 		return;
 	if ((rc = facts_load(&r->w->db, year, city, point, true, FACTS_COUNTS | FACTS_ENTERPRISES,
 	    1000000, 0, &f, &n, &total)) != DB_OK) {
