@@ -184,11 +184,13 @@ h_stats_records(struct req *r)
 	static const char count_sql[] =
 	    "SELECT COUNT(*) FROM stat_records WHERE year = ? AND point_id = ? AND metric = ?";
 	/* 录用时间: when it went to the work-exchange column, was adopted, or
-	 * was accepted by the magazine. */
+	 * was accepted by the magazine (accepted_at outlives a revert, which
+	 * takes the item off the magazine: only an accepted item has one). */
 	static const char rows_sql[] =
 	    "SELECT s.id, s.type, s.title, r.at, "
 	    "CASE r.metric WHEN 'work_exchange' THEN s.decided_at "
-	    " WHEN 'internal_adopted' THEN s.adopted_at ELSE s.accepted_at END "
+	    " WHEN 'internal_adopted' THEN s.adopted_at "
+	    " ELSE IF(s.magazine = 'accepted', s.accepted_at, NULL) END "
 	    "FROM stat_records r JOIN submissions s ON s.id = r.submission_id "
 	    "WHERE r.year = ? AND r.point_id = ? AND r.metric = ? "
 	    "ORDER BY r.at, r.submission_id LIMIT ? OFFSET ?";
@@ -230,11 +232,11 @@ h_stats_records(struct req *r)
 		goto dberr;
 	items = json_array();
 	for (i = 0; i < res.nrows; i++)
-		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s?}",
+		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:o, s:o}",
 		    "seq", (json_int_t)((page - 1) * per_page + (long long)i + 1),
 		    "id", (json_int_t)db_res_int(&res, i, 0), "type", db_res_str(&res, i, 1),
-		    "title", db_res_str(&res, i, 2), "submitted_at", db_res_str(&res, i, 3),
-		    "accepted_at", db_res_str(&res, i, 4)));
+		    "title", db_res_str(&res, i, 2), "submitted_at", app_time(db_res_str(&res, i, 3)),
+		    "accepted_at", app_time(db_res_str(&res, i, 4))));
 	db_res_free(&res);
 	http_json(r, 200, json_pack("{s:I, s:s, s:i, s:s, s:s, s:o, s:I, s:I, s:I}",
 	    "point_id", (json_int_t)id, "point_name", db_res_str(&p, 0, 1), "year", year,
@@ -307,7 +309,7 @@ h_stats_review_progress(struct req *r)
 			if (level != NULL && !strcmp(level, "city")) {
 				json_object_set_new(o, "waiting", json_integer(db_res_int(&w, j, 2)));
 				json_object_set_new(o, "oldest_waiting_since",
-				    json_string(db_res_str(&w, j, 3)));
+				    app_time(db_res_str(&w, j, 3)));
 				t_wait += db_res_int(&w, j, 2);
 			} else if (level != NULL && !strcmp(level, "province")) {
 				json_object_set_new(o, "waiting_province", json_integer(db_res_int(&w, j, 2)));

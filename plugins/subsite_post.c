@@ -13,8 +13,9 @@ static const struct yj_field fields[] = {
 	  .max_length = 50000 },
 };
 
-/* The column decides the count: 子网站信息 (预警信息) or 子网站工作动态
- * (工作动态); 政策法规 feeds neither. */
+/* The column decides the count: 子网站信息 (预警信息), 子网站工作动态
+ * (工作动态) or subsite_policy (政策法规, which tells a standard that the
+ * column was updated). */
 static const char *const metrics[] = {
 	"subsite_info:column=预警信息",
 	"subsite_news:column=工作动态",
