@@ -651,7 +651,8 @@ h_submissions_decide(struct req *r)
 	};
 	static const char upd[] =
 	    "UPDATE submissions SET state = ?, review_level = ?, opt_magazine = ?, opt_work_exchange = ?, "
-	    "opt_internal = ?, magazine = ?, decided_at = IF(? = 1, NOW(), NULL), version = version + 1, "
+	    "opt_internal = ?, magazine = ?, adopted = NULL, adopted_at = NULL, "
+	    "decided_at = IF(? = 1, NOW(), NULL), version = version + 1, "
 	    "updated_at = NOW() WHERE id = ? AND version = ?";
 	static const char last_sql[] =
 	    "SELECT decision, level FROM decisions WHERE submission_id = ? AND decision <> 'withdraw' "

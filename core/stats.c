@@ -135,14 +135,34 @@ insert(struct db *db, const struct srec *s)
 	return rc < 0 ? rc : DB_OK;
 }
 
+/*
+ * The item's rows are read with a plain read and changed by primary key.
+ * A DELETE by submission_id alone locks the gap next to the item's rows
+ * under REPEATABLE READ, even when it finds none; two transactions
+ * deciding unrelated items lock the same gap that way, then both insert
+ * into it and deadlock (one answers 409).  Deletes and updates by the full
+ * key lock only the rows they find.  The plain read sees every committed
+ * row of the item: the caller locked the item's submission row before its
+ * first plain read, and whoever changed the rows held that lock (the
+ * lifecycle FOR UPDATE, stats_rebuild LOCK IN SHARE MODE) until it
+ * committed.
+ */
 int
 stats_sync(struct db *db, long long id)
 {
 	static const char one_sql[] = "SELECT " ROW_COLS " FROM submissions WHERE id = ?";
-	static const char del_sql[] = "DELETE FROM stat_records WHERE submission_id = ?";
+	static const char have_sql[] =
+	    "SELECT metric, point_id, year, month, quarter, at FROM stat_records "
+	    "WHERE submission_id = ?";
+	static const char del_sql[] = "DELETE FROM stat_records WHERE submission_id = ? AND metric = ?";
+	static const char upd_sql[] =
+	    "UPDATE stat_records SET point_id = ?, year = ?, month = ?, quarter = ?, at = ? "
+	    "WHERE submission_id = ? AND metric = ?";
 	struct db_res	 r;
-	struct srec	 out[METRIC_N];
-	size_t		 n = 0, k;
+	struct srec	 out[METRIC_N], *s;
+	bool		 kept[METRIC_N] = { false };
+	const char	*metric, *at;
+	size_t		 n = 0, i, k;
 	int		 rc;
 
 	if ((rc = db_query(db, &r, one_sql, "i", id)) != DB_OK)
@@ -152,10 +172,33 @@ stats_sync(struct db *db, long long id)
 		return DB_OK;
 	}
 	db_res_free(&r);
-	if ((rc = db_exec(db, del_sql, "i", id)) < 0)
+	if ((rc = db_query(db, &r, have_sql, "i", id)) != DB_OK)
 		return rc;
+	for (i = 0; i < r.nrows; i++) {
+		metric = db_res_str(&r, i, 0);
+		at = db_res_str(&r, i, 5);
+		for (k = 0, s = NULL; k < n && s == NULL; k++)
+			if (!strcmp(metric_names[out[k].metric], metric))
+				s = &out[k];
+		if (s == NULL) {
+			rc = db_exec(db, del_sql, "is", id, metric);
+		} else {
+			kept[s - out] = true;
+			if (db_res_int(&r, i, 1) == s->point && db_res_int(&r, i, 2) == s->year &&
+			    db_res_int(&r, i, 3) == s->month && db_res_int(&r, i, 4) == s->quarter &&
+			    at != NULL && !strncmp(at, s->at, 19))
+				continue;
+			rc = db_exec(db, upd_sql, "iiiisis", s->point, (long long)s->year,
+			    (long long)s->month, (long long)s->quarter, s->at, id, metric);
+		}
+		if (rc < 0) {
+			db_res_free(&r);
+			return rc;
+		}
+	}
+	db_res_free(&r);
 	for (k = 0; k < n; k++)
-		if ((rc = insert(db, &out[k])) != DB_OK)
+		if (!kept[k] && (rc = insert(db, &out[k])) != DB_OK)
 			return rc;
 	return DB_OK;
 }

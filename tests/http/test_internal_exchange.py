@@ -89,3 +89,32 @@ def test_internal_exchange_bad_date_of_ten_chars():
     prov = accounts()["province"]
     refused(prov.get("/api/internal-exchange?from=not-a-date"), 400, "invalid", "from")
     refused(prov.get("/api/internal-exchange?from=2019-13-45"), 400, "invalid", "from")
+
+
+def test_internal_exchange_revert_undoes_the_adoption():
+    """A revert sends the item back to review: its adoption goes with it, so
+    passing it again asks for a new 采纳 before it counts as 内部交流采纳."""
+    a = accounts()
+    prov = a["province"]
+    done, _ = approved_internal(a)
+    sid = done["id"]
+    got = expect_json(prov.post(path(sid, "/adoption"), {"adopt": True}), 200, "adopt")
+    pid = a["points"]["jiande"]
+    year = now_beijing().year
+
+    def adopted_ids():
+        body = expect_json(prov.get("/api/stats/points/%d/records?year=%d&metric=internal_adopted"
+                                    "&per_page=200" % (pid, year)), 200, "drill-down")
+        return [i["id"] for i in body["items"]]
+
+    check(sid in adopted_ids(), "adopted item not in the 内部交流采纳 drill-down")
+    back = decide(prov, got, "revert")
+    check(back["state"] == "submitted" and back.get("adopted") is None,
+          "after revert: %s adopted=%r" % (back["state"], back.get("adopted")))
+    check(sid not in adopted_ids(), "a reverted item still counts as adopted")
+    li = {"leader": "王厅长", "text": "请研究。"}
+    refused(prov.post(path(sid, "/leader-instructions"), li), 409, "conflict")
+    again = decide(prov, back, "pass", options={"internal_exchange": True})
+    check(again.get("adopted") is None, "adoption came back with the new pass: %r" % again.get("adopted"))
+    check(sid in ix(prov, adopted="none"), "re-passed item not waiting for 采纳")
+    check(sid not in adopted_ids(), "re-passed item counts before a new adoption")
