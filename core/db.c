@@ -250,6 +250,43 @@ bind_params(struct bound *b, const char *fmt, va_list ap)
 	return (int)n;
 }
 
+/* Cell texts are carved from blocks of ARENA_BLOCK bytes (a larger text
+ * gets a block of its own); each block starts with the link to the one
+ * before. */
+#define ARENA_BLOCK (256 * 1024)
+
+struct arena_block {
+	struct arena_block	*prev;
+	size_t			 used, size;
+	char			 data[];
+};
+
+static char *
+arena_alloc(struct db_res *res, size_t n)
+{
+	struct arena_block *b = res->arena, *nb;
+	size_t size;
+
+	if (b == NULL || b->size - b->used < n) {
+		size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+		if ((nb = malloc(sizeof(*nb) + size)) == NULL)
+			abort();
+		nb->used = 0;
+		nb->size = size;
+		if (b != NULL && n > ARENA_BLOCK / 4) {
+			/* Keep filling the current block after a big text. */
+			nb->prev = b->prev;
+			b->prev = nb;
+			nb->used = n;
+			return nb->data;
+		}
+		nb->prev = b;
+		res->arena = b = nb;
+	}
+	b->used += n;
+	return b->data + b->used - n;
+}
+
 static int
 fetch_all(struct db *db, MYSQL_STMT *st, struct db_res *res)
 {
@@ -315,8 +352,7 @@ fetch_all(struct db *db, MYSQL_STMT *st, struct db_res *res)
 				*cell = NULL;
 				continue;
 			}
-			if ((*cell = malloc(lens[c] + 1)) == NULL)
-				abort();
+			*cell = arena_alloc(res, lens[c] + 1);
 			memcpy(*cell, bufs[c], lens[c]);
 			(*cell)[lens[c]] = '\0';
 		}
@@ -507,10 +543,12 @@ db_res_null(const struct db_res *r, size_t row, size_t col)
 void
 db_res_free(struct db_res *r)
 {
-	size_t i;
+	struct arena_block *b, *prev;
 
-	for (i = 0; r->cells && i < r->nrows * r->ncols; i++)
-		free(r->cells[i]);
+	for (b = r->arena; b != NULL; b = prev) {
+		prev = b->prev;
+		free(b);
+	}
 	free(r->cells);
 	free(r->lens);
 	memset(r, 0, sizeof(*r));

@@ -44,12 +44,14 @@ struct db {
 	unsigned long long insert_id;
 };
 
-/* A materialised result: every cell as text (NULL for SQL NULL). */
+/* A materialised result: every cell as text (NULL for SQL NULL).  The
+ * texts live in a few large blocks (arena), not one allocation each. */
 struct db_res {
 	size_t		 nrows;
 	size_t		 ncols;
 	char		**cells;	/* nrows * ncols */
 	size_t		*lens;
+	void		*arena;		/* the blocks, chained */
 };
 
 void	 db_init(struct db *, const struct config *);

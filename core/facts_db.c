@@ -46,39 +46,62 @@ find(struct facts *f, size_t n, long long id)
 	return NULL;
 }
 
+/* The counters of stat_totals (core/stats.c keeps them equal to the
+ * records): the totals alone, or with months and quarters. */
 static int
-load_counts(struct db *db, int year, long long lo, long long hi, struct facts *f, size_t n)
+load_counts(struct db *db, int year, bool months, long long lo, long long hi, struct facts *f,
+    size_t n)
 {
-	static const char sql[] =
-	    "SELECT point_id, metric, month, quarter, COUNT(*) FROM stat_records "
-	    "WHERE year = ? AND point_id BETWEEN ? AND ? "
-	    "GROUP BY point_id, metric, month, quarter";
+	static const char totals_sql[] =
+	    "SELECT point_id, metric, n FROM stat_totals WHERE year = ? AND point_id BETWEEN ? AND ?";
+	static const char months_sql[] =
+	    "SELECT point_id, metric, n, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, "
+	    "q1, q2, q3, q4 FROM stat_totals WHERE year = ? AND point_id BETWEEN ? AND ?";
 	static const int column_metric[COLUMN_N] = { M_SUBSITE_INFO, M_SUBSITE_NEWS, M_SUBSITE_POLICY };
 	struct db_res	 res;
 	struct facts	*p;
 	size_t		 i;
-	int		 rc, m, month, quarter, c;
+	int		 rc, m, k, c;
 
-	if ((rc = db_query(db, &res, sql, "iii", (long long)year, lo, hi)) != DB_OK)
+	if ((rc = db_query(db, &res, months ? months_sql : totals_sql, "iii", (long long)year,
+	    lo, hi)) != DB_OK)
 		return rc;
 	for (i = 0; i < res.nrows; i++) {
 		if ((p = find(f, n, db_res_int(&res, i, 0))) == NULL ||
 		    (m = stats_metric(db_res_str(&res, i, 1))) < 0)
 			continue;
-		month = (int)db_res_int(&res, i, 2);
-		quarter = (int)db_res_int(&res, i, 3);
-		c = (int)db_res_int(&res, i, 4);
-		p->counts[m] += c;
-		if (month >= 1 && month <= 12)
-			p->monthly[m][month - 1] += c;
-		if (quarter >= 1 && quarter <= 4)
-			p->quarterly[m][quarter - 1] += c;
+		p->counts[m] += (int)db_res_int(&res, i, 2);
+		if (!months)
+			continue;
+		for (k = 0; k < 12; k++)
+			p->monthly[m][k] += (int)db_res_int(&res, i, 3 + (size_t)k);
+		for (k = 0; k < 4; k++)
+			p->quarterly[m][k] += (int)db_res_int(&res, i, 15 + (size_t)k);
 	}
 	db_res_free(&res);
 	for (i = 0; i < n; i++)
 		for (c = 0; c < COLUMN_N; c++)
 			f[i].columns[c] = f[i].counts[column_metric[c]] > 0;
 	return DB_OK;
+}
+
+/* Whether the one-column result r, in ascending order, holds id. */
+static bool
+sorted_has(const struct db_res *r, long long id)
+{
+	size_t lo = 0, hi = r->nrows, mid;
+	long long v;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((v = db_res_int(r, mid, 0)) == id)
+			return true;
+		if (v < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 static int
@@ -109,11 +132,14 @@ load_details(struct db *db, int year, long long lo, long long hi, struct facts *
 	 * the next year (the standard applies its own period), with their
 	 * magazine fate. */
 	static const char qa_sql[] =
-	    "SELECT r.point_id, r.year, r.quarter, r.at, EXISTS (SELECT 1 FROM stat_records m "
-	    " WHERE m.submission_id = r.submission_id AND m.metric = 'quarterly_magazine') "
-	    "FROM stat_records r WHERE r.metric = 'quarterly_analysis' "
-	    "AND r.point_id BETWEEN ? AND ? AND (r.year = ? OR (r.year IN (?, ?) "
-	    "AND r.at >= ? AND r.at < ?)) ORDER BY r.point_id, r.at, r.submission_id";
+	    "SELECT point_id, year, quarter, at, submission_id FROM stat_records "
+	    "WHERE year = ? AND metric = 'quarterly_analysis' AND point_id BETWEEN ? AND ? "
+	    "UNION ALL SELECT point_id, year, quarter, at, submission_id FROM stat_records "
+	    "WHERE year IN (?, ?) AND metric = 'quarterly_analysis' AND point_id BETWEEN ? AND ? "
+	    "AND at >= ? AND at < ? ORDER BY 1, 4, 5";
+	static const char mag_sql[] =
+	    "SELECT submission_id FROM stat_records WHERE year IN (?, ?, ?) "
+	    "AND metric = 'quarterly_magazine' AND point_id BETWEEN ? AND ? ORDER BY 1";
 	/* The first annual summary of the year filed. */
 	static const char annual_sql[] =
 	    "SELECT point_id, MIN(at) FROM stat_records WHERE year = ? AND metric = 'annual_summary' "
@@ -125,7 +151,7 @@ load_details(struct db *db, int year, long long lo, long long hi, struct facts *
 	    "FROM stat_records r JOIN submissions s ON s.id = r.submission_id "
 	    "WHERE r.year = ? AND r.metric = 'internal_adopted' AND r.point_id BETWEEN ? AND ? "
 	    "ORDER BY r.point_id, r.at, r.submission_id";
-	struct db_res	 res;
+	struct db_res	 res, mag;
 	struct facts	*p;
 	char		 from[24], to[24];
 	size_t		 i;
@@ -133,9 +159,14 @@ load_details(struct db *db, int year, long long lo, long long hi, struct facts *
 
 	snprintf(from, sizeof(from), "%04d-01-01 00:00:00", year);
 	snprintf(to, sizeof(to), "%04d-02-01 00:00:00", year + 1);
-	if ((rc = db_query(db, &res, qa_sql, "iiiiiss", lo, hi, (long long)year,
-	    (long long)year - 1, (long long)year + 1, from, to)) != DB_OK)
+	if ((rc = db_query(db, &mag, mag_sql, "iiiii", (long long)year - 1, (long long)year,
+	    (long long)year + 1, lo, hi)) != DB_OK)
 		return rc;
+	if ((rc = db_query(db, &res, qa_sql, "iiiiiiiss", (long long)year, lo, hi,
+	    (long long)year - 1, (long long)year + 1, lo, hi, from, to)) != DB_OK) {
+		db_res_free(&mag);
+		return rc;
+	}
 	for (i = 0; i < res.nrows; i++) {
 		if ((p = find(f, n, db_res_int(&res, i, 0))) == NULL)
 			continue;
@@ -145,10 +176,11 @@ load_details(struct db *db, int year, long long lo, long long hi, struct facts *
 		p->qa[p->nqa].quarter = (int)db_res_int(&res, i, 2);
 		snprintf(p->qa[p->nqa].submitted_at, sizeof(p->qa[p->nqa].submitted_at), "%.19s",
 		    db_res_str(&res, i, 3));
-		p->qa[p->nqa].magazine_accepted = db_res_int(&res, i, 4) != 0;
+		p->qa[p->nqa].magazine_accepted = sorted_has(&mag, db_res_int(&res, i, 4));
 		p->nqa++;
 	}
 	db_res_free(&res);
+	db_res_free(&mag);
 
 	if ((rc = db_query(db, &res, annual_sql, "iii", (long long)year, lo, hi)) != DB_OK)
 		return rc;
@@ -225,7 +257,8 @@ facts_load(struct db *db, int year, const char *city, long long point_id,
 	/* The page is a run of ids: one range read per kind of fact. */
 	lo = (*out)[0].point_id;
 	hi = (*out)[*n - 1].point_id;
-	if (((what & FACTS_COUNTS) && (rc = load_counts(db, year, lo, hi, *out, *n)) != DB_OK) ||
+	if (((what & (FACTS_COUNTS | FACTS_MONTHS)) && (rc = load_counts(db, year,
+	    (what & FACTS_MONTHS) != 0, lo, hi, *out, *n)) != DB_OK) ||
 	    ((what & FACTS_ENTERPRISES) && (rc = load_enterprises(db, lo, hi, *out, *n)) != DB_OK) ||
 	    ((what & FACTS_DETAILS) && (rc = load_details(db, year, lo, hi, *out, *n)) != DB_OK)) {
 		facts_free(*out, *n);

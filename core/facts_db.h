@@ -9,10 +9,11 @@
 #include "facts.h"
 
 /* What to load besides the point itself. */
-#define FACTS_COUNTS		0x1	/* counts, monthly, quarterly, columns */
-#define FACTS_ENTERPRISES	0x2	/* contact enterprises */
-#define FACTS_DETAILS		0x4	/* quarterly analyses, annual summary, adopted items */
-#define FACTS_ALL		0x7
+#define FACTS_COUNTS		0x1	/* counts, columns */
+#define FACTS_MONTHS		0x2	/* counts, columns, monthly, quarterly */
+#define FACTS_ENTERPRISES	0x4	/* contact enterprises */
+#define FACTS_DETAILS		0x8	/* quarterly analyses, annual summary, adopted items */
+#define FACTS_ALL		0xe
 
 /* Facts of the points of a year, in id order: all, one city's (city not
  * NULL) or one point (point_id > 0), a page at a time.  *total counts all

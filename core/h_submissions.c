@@ -586,14 +586,15 @@ static int
 record(struct req *r, long long id, long long round, const char *level, const char *decision,
     const char *opinion, bool mag, bool we, bool in)
 {
+	/* The decision keeps the item's city for the review progress. */
 	static const char ins[] =
-	    "INSERT INTO decisions (submission_id, round, level, decision, reviewer_id, reviewer_role, "
-	    "opinion, opt_magazine, opt_work_exchange, opt_internal, at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW())";
+	    "INSERT INTO decisions (submission_id, round, level, city, decision, reviewer_id, "
+	    "reviewer_role, opinion, opt_magazine, opt_work_exchange, opt_internal, at) "
+	    "SELECT s.id, ?, ?, s.city, ?, ?, ?, ?, ?, ?, ?, NOW() FROM submissions s WHERE s.id = ?";
 	int rc;
 
-	rc = db_exec(&r->w->db, ins, "iississiii", id, round, level, decision, r->user.id,
-	    role_name(r->user.role), opinion, (long long)mag, (long long)we, (long long)in);
+	rc = db_exec(&r->w->db, ins, "ississiiii", round, level, decision, r->user.id,
+	    role_name(r->user.role), opinion, (long long)mag, (long long)we, (long long)in, id);
 	return rc < 0 ? rc : DB_OK;
 }
 

@@ -135,6 +135,95 @@ insert(struct db *db, const struct srec *s)
 	return rc < 0 ? rc : DB_OK;
 }
 
+/* --- stat_totals: +1/-1 per row of stat_records --------------------------- */
+
+#define TOTAL_COLS 17	/* n, m1..m12, q1..q4 */
+
+struct tdelta {
+	int		 year;
+	long long	 point;
+	int		 metric;
+	long long	 d[TOTAL_COLS];
+};
+
+struct tdeltas {
+	struct tdelta	 v[2 * METRIC_N];
+	size_t		 n;
+};
+
+static void
+delta_add(struct tdeltas *t, const struct srec *s, int sign)
+{
+	struct tdelta	*e = NULL;
+	size_t		 i;
+
+	for (i = 0; i < t->n && e == NULL; i++)
+		if (t->v[i].year == s->year && t->v[i].point == s->point && t->v[i].metric == s->metric)
+			e = &t->v[i];
+	if (e == NULL) {
+		if (t->n == sizeof(t->v) / sizeof(t->v[0]))
+			abort();
+		e = &t->v[t->n++];
+		memset(e, 0, sizeof(*e));
+		e->year = s->year;
+		e->point = s->point;
+		e->metric = s->metric;
+	}
+	e->d[0] += sign;
+	if (s->month >= 1 && s->month <= 12)
+		e->d[s->month] += sign;
+	if (s->quarter >= 1 && s->quarter <= 4)
+		e->d[12 + s->quarter] += sign;
+}
+
+static int
+cmp_delta(const void *a, const void *b)
+{
+	const struct tdelta *x = a, *y = b;
+
+	if (x->year != y->year)
+		return x->year < y->year ? -1 : 1;
+	if (x->point != y->point)
+		return x->point < y->point ? -1 : 1;
+	return strcmp(metric_names[x->metric], metric_names[y->metric]);
+}
+
+/* Applies the changes in key order (two transactions touching the same
+ * counters take their locks in the same order). */
+static int
+delta_apply(struct db *db, struct tdeltas *t)
+{
+	static const char sql[] =
+	    "INSERT INTO stat_totals (year, point_id, metric, n, m1, m2, m3, m4, m5, m6, m7, m8, "
+	    "m9, m10, m11, m12, q1, q2, q3, q4) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE n = n + VALUES(n), m1 = m1 + VALUES(m1), m2 = m2 + VALUES(m2), "
+	    "m3 = m3 + VALUES(m3), m4 = m4 + VALUES(m4), m5 = m5 + VALUES(m5), "
+	    "m6 = m6 + VALUES(m6), m7 = m7 + VALUES(m7), m8 = m8 + VALUES(m8), "
+	    "m9 = m9 + VALUES(m9), m10 = m10 + VALUES(m10), m11 = m11 + VALUES(m11), "
+	    "m12 = m12 + VALUES(m12), q1 = q1 + VALUES(q1), q2 = q2 + VALUES(q2), "
+	    "q3 = q3 + VALUES(q3), q4 = q4 + VALUES(q4)";
+	struct tdelta	*e;
+	size_t		 i, k;
+	int		 rc;
+
+	qsort(t->v, t->n, sizeof(t->v[0]), cmp_delta);
+	for (i = 0; i < t->n; i++) {
+		e = &t->v[i];
+		for (k = 0; k < TOTAL_COLS && e->d[k] == 0; k++)
+			;
+		if (k == TOTAL_COLS)
+			continue;
+		rc = db_exec(db, sql, "iisiiiiiiiiiiiiiiiii", (long long)e->year, e->point,
+		    metric_names[e->metric], e->d[0], e->d[1], e->d[2], e->d[3], e->d[4], e->d[5],
+		    e->d[6], e->d[7], e->d[8], e->d[9], e->d[10], e->d[11], e->d[12], e->d[13],
+		    e->d[14], e->d[15], e->d[16]);
+		if (rc < 0)
+			return rc;
+	}
+	return DB_OK;
+}
+
 /*
  * The item's rows are read with a plain read and changed by primary key.
  * A DELETE by submission_id alone locks the gap next to the item's rows
@@ -159,7 +248,8 @@ stats_sync(struct db *db, long long id)
 	    "UPDATE stat_records SET point_id = ?, year = ?, month = ?, quarter = ?, at = ? "
 	    "WHERE submission_id = ? AND metric = ?";
 	struct db_res	 r;
-	struct srec	 out[METRIC_N], *s;
+	struct srec	 out[METRIC_N], *s, old;
+	struct tdeltas	 t = { .n = 0 };
 	bool		 kept[METRIC_N] = { false };
 	const char	*metric, *at;
 	size_t		 n = 0, i, k;
@@ -177,19 +267,28 @@ stats_sync(struct db *db, long long id)
 	for (i = 0; i < r.nrows; i++) {
 		metric = db_res_str(&r, i, 0);
 		at = db_res_str(&r, i, 5);
+		memset(&old, 0, sizeof(old));
+		old.metric = stats_metric(metric);
+		old.point = db_res_int(&r, i, 1);
+		old.year = (int)db_res_int(&r, i, 2);
+		old.month = (int)db_res_int(&r, i, 3);
+		old.quarter = (int)db_res_int(&r, i, 4);
 		for (k = 0, s = NULL; k < n && s == NULL; k++)
 			if (!strcmp(metric_names[out[k].metric], metric))
 				s = &out[k];
 		if (s == NULL) {
 			rc = db_exec(db, del_sql, "is", id, metric);
+			if (old.metric >= 0)
+				delta_add(&t, &old, -1);
 		} else {
 			kept[s - out] = true;
-			if (db_res_int(&r, i, 1) == s->point && db_res_int(&r, i, 2) == s->year &&
-			    db_res_int(&r, i, 3) == s->month && db_res_int(&r, i, 4) == s->quarter &&
-			    at != NULL && !strncmp(at, s->at, 19))
+			if (old.point == s->point && old.year == s->year && old.month == s->month &&
+			    old.quarter == s->quarter && at != NULL && !strncmp(at, s->at, 19))
 				continue;
 			rc = db_exec(db, upd_sql, "iiiisis", s->point, (long long)s->year,
 			    (long long)s->month, (long long)s->quarter, s->at, id, metric);
+			delta_add(&t, &old, -1);
+			delta_add(&t, s, 1);
 		}
 		if (rc < 0) {
 			db_res_free(&r);
@@ -197,10 +296,14 @@ stats_sync(struct db *db, long long id)
 		}
 	}
 	db_res_free(&r);
-	for (k = 0; k < n; k++)
-		if (!kept[k] && (rc = insert(db, &out[k])) != DB_OK)
+	for (k = 0; k < n; k++) {
+		if (kept[k])
+			continue;
+		if ((rc = insert(db, &out[k])) != DB_OK)
 			return rc;
-	return DB_OK;
+		delta_add(&t, &out[k], 1);
+	}
+	return delta_apply(db, &t);
 }
 
 /* --- recount ------------------------------------------------------------ */
@@ -279,6 +382,122 @@ is_unknown(const struct recount *c, long long id)
 	return false;
 }
 
+/* stat_totals recounted from stat_records, grouped as the table is. */
+#define TOTALS_OF_RECORDS \
+	"COUNT(*), SUM(month = 1), SUM(month = 2), SUM(month = 3), SUM(month = 4), " \
+	"SUM(month = 5), SUM(month = 6), SUM(month = 7), SUM(month = 8), SUM(month = 9), " \
+	"SUM(month = 10), SUM(month = 11), SUM(month = 12), SUM(quarter = 1), " \
+	"SUM(quarter = 2), SUM(quarter = 3), SUM(quarter = 4)"
+#define TOTALS_COLS \
+	"n, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, q1, q2, q3, q4"
+
+static const char years_sql[] =
+    "SELECT year FROM stat_records GROUP BY year UNION SELECT year FROM stat_totals GROUP BY year "
+    "ORDER BY 1";
+
+/* Each year's counters from its records, in one transaction per year: the
+ * INSERT … SELECT holds shared locks on the records it reads, so a
+ * concurrent change waits and then applies its own +1/-1 on top. */
+static int
+totals_rebuild(struct db *db, size_t *rows)
+{
+	static const char del_sql[] = "DELETE FROM stat_totals WHERE year = ?";
+	static const char fill_sql[] =
+	    "INSERT INTO stat_totals (year, point_id, metric, " TOTALS_COLS ") "
+	    "SELECT year, point_id, metric, " TOTALS_OF_RECORDS " FROM stat_records "
+	    "WHERE year = ? GROUP BY year, point_id, metric";
+	struct db_res	 y;
+	size_t		 i;
+	int		 rc;
+
+	*rows = 0;
+	if ((rc = db_query(db, &y, years_sql, "")) != DB_OK)
+		return rc;
+	for (i = 0; i < y.nrows; i++) {
+		if ((rc = db_begin(db)) != DB_OK)
+			break;
+		if ((rc = db_exec(db, del_sql, "i", db_res_int(&y, i, 0))) < 0 ||
+		    (rc = db_exec(db, fill_sql, "i", db_res_int(&y, i, 0))) < 0) {
+			db_rollback(db);
+			break;
+		}
+		*rows += (size_t)rc;
+		if ((rc = db_commit(db)) != DB_OK)
+			break;
+	}
+	db_res_free(&y);
+	return rc < 0 ? rc : DB_OK;
+}
+
+/* Compares stat_totals with a recount of stat_records, year by year, in
+ * the caller's snapshot; the number of differences. */
+static size_t
+totals_verify(struct db *db, FILE *out, size_t *rows, int *rcp)
+{
+	static const char want_sql[] =
+	    "SELECT point_id, metric, " TOTALS_OF_RECORDS " FROM stat_records WHERE year = ? "
+	    "GROUP BY point_id, metric ORDER BY point_id, metric";
+	static const char have_sql[] =
+	    "SELECT point_id, metric, " TOTALS_COLS " FROM stat_totals WHERE year = ? "
+	    "AND (n <> 0 OR m1 <> 0 OR m2 <> 0 OR m3 <> 0 OR m4 <> 0 OR m5 <> 0 OR m6 <> 0 "
+	    "OR m7 <> 0 OR m8 <> 0 OR m9 <> 0 OR m10 <> 0 OR m11 <> 0 OR m12 <> 0 "
+	    "OR q1 <> 0 OR q2 <> 0 OR q3 <> 0 OR q4 <> 0) ORDER BY point_id, metric";
+	struct db_res	 y, w, h;
+	size_t		 i, a, b, diffs = 0;
+	long long	 year;
+	int		 d, k;
+
+	*rows = 0;
+	if ((*rcp = db_query(db, &y, years_sql, "")) != DB_OK)
+		return 0;
+	for (i = 0; i < y.nrows; i++) {
+		year = db_res_int(&y, i, 0);
+		if ((*rcp = db_query(db, &w, want_sql, "i", year)) != DB_OK)
+			break;
+		if ((*rcp = db_query(db, &h, have_sql, "i", year)) != DB_OK) {
+			db_res_free(&w);
+			break;
+		}
+		for (a = b = 0; a < w.nrows || b < h.nrows;) {
+			if (a >= w.nrows)
+				d = 1;
+			else if (b >= h.nrows)
+				d = -1;
+			else if (db_res_int(&w, a, 0) != db_res_int(&h, b, 0))
+				d = db_res_int(&w, a, 0) < db_res_int(&h, b, 0) ? -1 : 1;
+			else
+				d = strcmp(db_res_str(&w, a, 1), db_res_str(&h, b, 1));
+			if (d == 0) {
+				for (k = 2; k < 2 + TOTAL_COLS; k++)
+					if (db_res_int(&w, a, (size_t)k) != db_res_int(&h, b, (size_t)k))
+						break;
+				if (k < 2 + TOTAL_COLS && diffs++ < 20)
+					fprintf(out, "  stat_totals %lld point %lld %s: stored n=%lld, "
+					    "recount n=%lld (column %d differs)\n", year,
+					    db_res_int(&h, b, 0), db_res_str(&h, b, 1), db_res_int(&h, b, 2),
+					    db_res_int(&w, a, 2), k - 2);
+				(*rows)++;
+				a++;
+				b++;
+			} else if (d < 0) {
+				if (diffs++ < 20)
+					fprintf(out, "  stat_totals %lld point %lld %s: missing, recount n=%lld\n",
+					    year, db_res_int(&w, a, 0), db_res_str(&w, a, 1), db_res_int(&w, a, 2));
+				a++;
+			} else {
+				if (diffs++ < 20)
+					fprintf(out, "  stat_totals %lld point %lld %s: extra, stored n=%lld\n",
+					    year, db_res_int(&h, b, 0), db_res_str(&h, b, 1), db_res_int(&h, b, 2));
+				b++;
+			}
+		}
+		db_res_free(&w);
+		db_res_free(&h);
+	}
+	db_res_free(&y);
+	return diffs;
+}
+
 int
 stats_rebuild(struct db *db, FILE *out)
 {
@@ -288,7 +507,7 @@ stats_rebuild(struct db *db, FILE *out)
 	struct recount	 c = { 0 };
 	struct db_res	 r;
 	long long	 max, lo, id, prev;
-	size_t		 i, subs = 0, rows = 0, skipped = 0;
+	size_t		 i, subs = 0, rows = 0, skipped = 0, trows = 0;
 	int		 rc;
 
 	if ((rc = db_query(db, &r, max_sql, "")) != DB_OK)
@@ -320,10 +539,12 @@ stats_rebuild(struct db *db, FILE *out)
 		subs += c.rows;
 		rows += c.n;
 	}
+	if ((rc = totals_rebuild(db, &trows)) != DB_OK)
+		goto err;
 	fprintf(out, "stat_records rebuilt: %zu submissions, %zu rows", subs, rows);
 	if (skipped > 0)
 		fprintf(out, ", %zu items of report types not loaded kept as they were", skipped);
-	fprintf(out, "\n");
+	fprintf(out, "; stat_totals: %zu rows\n", trows);
 	free(c.v);
 	free(c.unknown);
 	return 0;
@@ -353,7 +574,7 @@ stats_verify(struct db *db, FILE *out)
 	struct db_res	 r, h;
 	struct srec	 t;
 	long long	 max, lo;
-	size_t		 i, j, subs = 0, rows = 0, diffs = 0, skipped = 0;
+	size_t		 i, j, subs = 0, rows = 0, diffs = 0, skipped = 0, tdiffs, trows;
 	int		 rc, d, m;
 
 	/* One snapshot for the whole comparison. */
@@ -422,12 +643,17 @@ stats_verify(struct db *db, FILE *out)
 		}
 		db_res_free(&h);
 	}
+	tdiffs = totals_verify(db, out, &trows, &rc);
+	if (rc != DB_OK)
+		goto err_tx;
 	db_rollback(db);
 	fprintf(out, "stat_records %s a recount of %zu submissions: %zu rows agree, %zu differences",
 	    diffs ? "DIFFER from" : "equal", subs, rows, diffs);
 	if (skipped > 0)
 		fprintf(out, " (%zu items of report types not loaded not checked)", skipped);
-	fprintf(out, "\n");
+	fprintf(out, "\nstat_totals %s a recount of stat_records: %zu rows agree, %zu differences\n",
+	    tdiffs ? "DIFFER from" : "equal", trows, tdiffs);
+	diffs += tdiffs;
 	free(c.v);
 	free(c.unknown);
 	return diffs ? 1 : 0;
@@ -444,15 +670,28 @@ int
 stats_rebuild_if_empty(struct db *db, FILE *out)
 {
 	static const char sql[] =
-	    "SELECT (SELECT COUNT(*) FROM stat_records), EXISTS (SELECT 1 FROM submissions)";
+	    "SELECT EXISTS (SELECT 1 FROM stat_records), EXISTS (SELECT 1 FROM submissions), "
+	    "EXISTS (SELECT 1 FROM stat_totals)";
 	struct db_res	 r;
-	int		 rc, need;
+	size_t		 rows;
+	int		 rc, records, submissions, totals;
 
 	if ((rc = db_query(db, &r, sql, "")) != DB_OK) {
 		fprintf(out, "yujing migrate: %s (%s)\n", db_strerror(rc), db->last_error);
 		return 2;
 	}
-	need = db_res_int(&r, 0, 0) == 0 && db_res_int(&r, 0, 1) != 0;
+	records = db_res_int(&r, 0, 0) != 0;
+	submissions = db_res_int(&r, 0, 1) != 0;
+	totals = db_res_int(&r, 0, 2) != 0;
 	db_res_free(&r);
-	return need ? stats_rebuild(db, out) : 0;
+	if (!records && submissions)
+		return stats_rebuild(db, out);
+	if (records && !totals) {
+		if ((rc = totals_rebuild(db, &rows)) != DB_OK) {
+			fprintf(out, "yujing migrate: %s (%s)\n", db_strerror(rc), db->last_error);
+			return 2;
+		}
+		fprintf(out, "stat_totals filled from stat_records: %zu rows\n", rows);
+	}
+	return 0;
 }

@@ -12,9 +12,10 @@
  *
  * Its statistical year is the declared year for types with a "year" field
  * (quarterly analyses, annual summaries), else the year of first
- * submission.  stat_records keeps the rows each submission counts in now;
- * stats_sync rewrites one submission's rows inside the transaction that
- * changed it, stats_rebuild and stats_verify recount everything.
+ * submission.  stat_records keeps the rows each submission counts in now,
+ * stat_totals their number per year, point and metric (with months and
+ * quarters); stats_sync changes both inside the transaction that changed
+ * the submission, stats_rebuild and stats_verify recount everything.
  */
 #ifndef YJ_STATS_H
 #define YJ_STATS_H
@@ -39,7 +40,7 @@ int	 stats_metric(const char *name);
 int	 stats_rebuild(struct db *, FILE *out);
 int	 stats_verify(struct db *, FILE *out);
 /* After "yujing migrate": rebuilds when there are submissions but no
- * stat_records (the table is new). */
+ * stat_records (the table is new), fills stat_totals when only it is new. */
 int	 stats_rebuild_if_empty(struct db *, FILE *out);
 
 #endif

@@ -201,18 +201,22 @@ def yujing(*args, timeout=300):
 
 VERIFY_EQUAL = re.compile(r"^stat_records equal a recount of (\d+) submissions: (\d+) rows agree, "
                           r"0 differences$", re.M)
+TOTALS_EQUAL = re.compile(r"^stat_totals equal a recount of stat_records: \d+ rows agree, "
+                          r"0 differences$", re.M)
 
 
 def verify_equal(what):
     rc, out = yujing("stats", "verify")
     m = VERIFY_EQUAL.search(out)
-    check(rc == 0 and m is not None, "%s: yujing stats verify exited %d:\n%s" % (what, rc, out[-3000:]))
+    check(rc == 0 and m is not None and TOTALS_EQUAL.search(out) is not None,
+          "%s: yujing stats verify exited %d:\n%s" % (what, rc, out[-3000:]))
     return int(m.group(1)), int(m.group(2))
 
 
 def rebuild(what):
     rc, out = yujing("stats", "rebuild")
-    m = re.search(r"^stat_records rebuilt: (\d+) submissions, (\d+) rows$", out, re.M)
+    m = re.search(r"^stat_records rebuilt: (\d+) submissions, (\d+) rows; stat_totals: \d+ rows$",
+                  out, re.M)
     check(rc == 0 and m is not None, "%s: yujing stats rebuild exited %d:\n%s" % (what, rc, out[-3000:]))
     return int(m.group(1)), int(m.group(2))
 

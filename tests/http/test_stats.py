@@ -741,9 +741,14 @@ def test_stats_verify_names_a_corruption_and_rebuild_repairs_it():
     db("UPDATE stat_records SET month = IF(month = 1, 2, 1) WHERE submission_id = %d" % ps["id"])
     db("INSERT INTO stat_records (submission_id, metric, point_id, year, month, quarter, at) "
        "VALUES (%d, 'warning_info', %d, %d, 1, 1, NOW())" % (draft["id"], p["id"], Y))
+    # The figures come from the counters: records alone changed nothing yet.
+    check(stats_row(prov, p["id"], Y) == good, "counts moved without their counters")
+    # A counter off by five shows in the API, and verify names it.
+    db("UPDATE stat_totals SET n = n + 5 WHERE year = %d AND point_id = %d "
+       "AND metric = 'subsite_news'" % (Y, p["id"]))
     bad = counts(stats_row(prov, p["id"], Y))
-    check(bad == dict(counts(good), work_exchange=0, warning_info=2),
-          "the API does not read stat_records: %r" % bad)
+    check(bad == dict(counts(good), subsite_news=counts(good)["subsite_news"] + 5),
+          "the API does not read stat_totals: %r" % bad)
 
     rc, out = yujing("stats", "verify")
     check(rc == 1, "verify exited %d on a corrupted table:\n%s" % (rc, out[-3000:]))
@@ -756,8 +761,13 @@ def test_stats_verify_names_a_corruption_and_rebuild_repairs_it():
     check(any(ln.startswith("  stored: submission %d subsite_news" % ps["id"]) for ln in lines)
           and any(ln.startswith("  recount: submission %d subsite_news" % ps["id"]) for ln in lines),
           "verify does not show the changed row:\n%s" % out[-3000:])
-    check(lines[-1].startswith("stat_records DIFFER from a recount of ")
-          and lines[-1].endswith(", 3 differences"), "verify's last line %r" % lines[-1])
+    check(lines[-2].startswith("stat_records DIFFER from a recount of ")
+          and lines[-2].endswith(", 3 differences"), "verify's stat_records line %r" % lines[-2])
+    check(any(ln.startswith("  stat_totals %d point %d subsite_news: stored n=%d, recount n="
+                            % (Y, p["id"], counts(good)["subsite_news"] + 5)) for ln in lines),
+          "verify does not name the wrong counter:\n%s" % out[-3000:])
+    check(lines[-1].startswith("stat_totals DIFFER from a recount of stat_records: "),
+          "verify's last line %r" % lines[-1])
 
     rebuild("after the corruption")
     subs, rows = verify_equal("after the rebuild")
