@@ -60,6 +60,60 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* The length of the valid UTF-8 sequence at s (1-4), or 0. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
+			return 0;
+		return 3;
+	}
+	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80 ||
+		    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+void
+buf_json_str(struct buf *b, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s, *run;
+	size_t			 n;
+
+	buf_add(b, "\"", 1);
+	while (*p != '\0') {
+		/* Copy the longest run that needs no escape at once. */
+		for (run = p; *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\'; p++)
+			;
+		if (p > run)
+			buf_add(b, run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
+		if (*p == '"' || *p == '\\') {
+			buf_add(b, "\\", 1);
+			buf_add(b, p++, 1);
+		} else if (*p < 0x20) {
+			buf_printf(b, "\\u%04x", *p++);
+		} else if ((n = utf8_len(p)) > 0) {
+			buf_add(b, p, n);
+			p += n;
+		} else {
+			buf_add(b, "\xef\xbf\xbd", 3);
+			p++;
+		}
+	}
+	buf_add(b, "\"", 1);
+}
+
 void
 buf_reset(struct buf *b)
 {

@@ -13,6 +13,9 @@ struct buf {
 void	 buf_add(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);
 void	 buf_printf(struct buf *, const char *, ...) __attribute__((format(printf, 2, 3)));
+/* s as a JSON string, quotes included: ", \ and control characters
+ * escaped, UTF-8 copied as it is, an invalid byte written as U+FFFD. */
+void	 buf_json_str(struct buf *, const char *s);
 void	 buf_reset(struct buf *);	/* len = 0, keeps the memory */
 void	 buf_free(struct buf *);
 

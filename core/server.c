@@ -4,6 +4,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -48,6 +49,9 @@ fcgi_read(void *arg, char *dst, size_t n)
 	return got;
 }
 
+/* Answers above this size are followed by malloc_trim(). */
+#define BIG_ANSWER (1024 * 1024)
+
 static void
 handle(struct worker *w, FCGX_Request *fr)
 {
@@ -60,6 +64,7 @@ handle(struct worker *w, FCGX_Request *fr)
 	struct buf	 out = { 0 };
 	struct timespec	 t0, t1;
 	double		 ms;
+	bool		 big;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&r, 0, sizeof(r));
@@ -70,6 +75,7 @@ handle(struct worker *w, FCGX_Request *fr)
 	db_request_end(&w->db);
 	http_serialize(&r, &out);
 	FCGX_PutStr(out.data, (int)out.len, fr->out);
+	big = out.len > BIG_ANSWER;
 	buf_free(&out);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
@@ -77,6 +83,11 @@ handle(struct worker *w, FCGX_Request *fr)
 	    r.authed ? r.user.username : "-", r.remote_addr, r.method_str,
 	    r.path ? r.path : "-", r.status, ms);
 	http_req_free(&r);
+	/* A province-wide list or export leaves tens of megabytes free in
+	 * this thread's heap; give them back instead of keeping each
+	 * worker's high-water mark. */
+	if (big)
+		malloc_trim(0);
 }
 
 static void *
@@ -155,6 +166,10 @@ server_run(const struct config *cfg)
 		return 1;
 	}
 	pool.cfg = cfg;
+	/* Buffers of a megabyte and more (answers, exports) are mapped and
+	 * unmapped on their own, never kept in a heap; a fixed threshold also
+	 * stops glibc from raising it after the first big free. */
+	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 	session_cache_init(cfg->session_cache_ttl);
 	rules_init(cfg);
 	if (rules_problem() != NULL)

@@ -13,6 +13,8 @@ usage: tests/bench.sh [options]
   --duration S        seconds per benchmark (default 10)
   --connections N     wrk connections (default 16)
   --threads N         wrk threads (default 2)
+  --scale [OPTIONS]   instead: the statistics at province scale,
+                      tests/bench-scale.sh OPTIONS (see tests/scale/README.md)
 EOF
 }
 
@@ -26,6 +28,7 @@ while [ $# -gt 0 ]; do
 	--duration) duration=${2:?--duration needs a value}; shift ;;
 	--connections) connections=${2:?--connections needs a value}; shift ;;
 	--threads) wrk_threads=${2:?--threads needs a value}; shift ;;
+	--scale) shift; exec "$ROOT/tests/bench-scale.sh" "$@" ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac

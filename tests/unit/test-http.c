@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "buf.h"
 #include "http.h"
 
 /* A body reader over a memory buffer, handing out at most chunk bytes a
@@ -1097,10 +1098,42 @@ test_serialize_custom_type(void **state)
 	http_req_free(&r);
 }
 
+/* The JSON string writer the big lists use: every string parses back with
+ * jansson to what went in; invalid UTF-8 becomes U+FFFD. */
+static void
+test_buf_json_str(void **state)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "", "\"\"" },
+		{ "得 5 分", "\"得 5 分\"" },
+		{ "a\"b\\c", "\"a\\\"b\\\\c\"" },
+		{ "line\nnext\ttab\x01", "\"line\\u000anext\\u0009tab\\u0001\"" },
+		{ "bad\xff\xc3(", "\"bad\xef\xbf\xbd\xef\xbf\xbd(\"" },
+		{ "\xed\xa0\x80 surrogate", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd surrogate\"" },
+		{ "\xf0\x9f\x98\x80 emoji", "\"\xf0\x9f\x98\x80 emoji\"" },
+	};
+	struct buf	 b = { 0 };
+	json_t		*j;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		buf_json_str(&b, cases[i].in);
+		assert_string_equal(b.data, cases[i].want);
+		j = json_loadb(b.data, b.len, JSON_DECODE_ANY, NULL);
+		assert_non_null(j);
+		assert_true(json_is_string(j));
+		json_decref(j);
+	}
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_json_str),
 		cmocka_unit_test(test_method_parsed),
 		cmocka_unit_test(test_method_absent_is_get_unknown_is_other),
 		cmocka_unit_test(test_path_from_document_uri),
