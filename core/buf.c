@@ -115,6 +115,22 @@ buf_json_str(struct buf *b, const char *s)
 }
 
 void
+buf_int(struct buf *b, long long v)
+{
+	char			 tmp[24];
+	size_t			 n = sizeof(tmp);
+	unsigned long long	 u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		tmp[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		tmp[--n] = '-';
+	buf_add(b, tmp + n, sizeof(tmp) - n);
+}
+
+void
 buf_reset(struct buf *b)
 {
 	b->len = 0;

@@ -16,6 +16,8 @@ void	 buf_printf(struct buf *, const char *, ...) __attribute__((format(printf, 
 /* s as a JSON string, quotes included: ", \ and control characters
  * escaped, UTF-8 copied as it is, an invalid byte written as U+FFFD. */
 void	 buf_json_str(struct buf *, const char *s);
+/* v in decimal. */
+void	 buf_int(struct buf *, long long v);
 void	 buf_reset(struct buf *);	/* len = 0, keeps the memory */
 void	 buf_free(struct buf *);
 

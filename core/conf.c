@@ -57,6 +57,7 @@ static const struct key keys[] = {
 	{ "rules_memory_limit",	K_SIZE, O(rules_memory_limit), "16M", 1 << 20, 1LL << 32 },
 	{ "rules_instruction_limit", K_SIZE, O(rules_instruction_limit), "10000000", 10000, 1LL << 40 },
 	{ "plugins_dir",	K_STR,  O(plugins_dir), PKGLIBDIR "/plugins", 0, 0 },
+	{ "scores_parallel_min", K_INT, O(scores_parallel_min), "1000", 0, 1000000 },
 };
 #undef O
 

@@ -25,6 +25,7 @@ struct config {
 	size_t	 max_query;		/* bytes of the query string */
 	int	 session_ttl;		/* seconds */
 	int	 session_cache_ttl;	/* seconds a validated session is trusted; 0: off */
+	int	 scores_parallel_min;	/* score a page this long in two threads; 0: never */
 	bool	 cookie_secure;
 	int	 login_max_failures;	/* per account within login_window */
 	int	 login_max_failures_addr; /* per client address */

@@ -287,6 +287,33 @@ arena_alloc(struct db_res *res, size_t n)
 	return b->data + b->used - n;
 }
 
+/* Decimal text of v into out (at least 21 bytes), NUL-terminated; the
+ * length. */
+static size_t
+utoa(unsigned long long v, char *out)
+{
+	char	 tmp[24];
+	size_t	 n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+	return n;
+}
+
+static size_t
+itoa_ll(long long v, char *out)
+{
+	if (v >= 0)
+		return utoa((unsigned long long)v, out);
+	out[0] = '-';
+	return 1 + utoa(0ULL - (unsigned long long)v, out + 1);
+}
+
 static int
 fetch_all(struct db *db, MYSQL_STMT *st, struct db_res *res)
 {
@@ -295,8 +322,9 @@ fetch_all(struct db *db, MYSQL_STMT *st, struct db_res *res)
 	MYSQL_BIND	*bind = NULL;
 	unsigned long	*lens = NULL;
 	my_bool		*nulls = NULL;
-	char		**bufs = NULL;
-	size_t		 c, r, cap = 0;
+	char		**bufs = NULL, num[24];
+	bool		*ints = NULL;
+	size_t		 c, r, cap = 0, len;
 	my_bool		 on = 1;
 	int		 rc = DB_OK, frc;
 
@@ -314,16 +342,23 @@ fetch_all(struct db *db, MYSQL_STMT *st, struct db_res *res)
 	lens = calloc(res->ncols, sizeof(*lens));
 	nulls = calloc(res->ncols, sizeof(*nulls));
 	bufs = calloc(res->ncols, sizeof(*bufs));
-	if (!bind || !lens || !nulls || !bufs)
+	ints = calloc(res->ncols, sizeof(*ints));
+	if (!bind || !lens || !nulls || !bufs || !ints)
 		abort();
 	for (c = 0; c < res->ncols; c++) {
 		size_t sz = f[c].max_length < 64 ? 64 : f[c].max_length + 1;
 
 		if ((bufs[c] = malloc(sz)) == NULL)
 			abort();
-		bind[c].buffer_type = MYSQL_TYPE_STRING;
+		/* Integers come as binary and are written out here: the client
+		 * library's conversion to text was a tenth of a big list's time. */
+		ints[c] = f[c].type == MYSQL_TYPE_TINY || f[c].type == MYSQL_TYPE_SHORT ||
+		    f[c].type == MYSQL_TYPE_LONG || f[c].type == MYSQL_TYPE_INT24 ||
+		    f[c].type == MYSQL_TYPE_LONGLONG;
+		bind[c].buffer_type = ints[c] ? MYSQL_TYPE_LONGLONG : MYSQL_TYPE_STRING;
+		bind[c].is_unsigned = ints[c] && (f[c].flags & UNSIGNED_FLAG) != 0;
 		bind[c].buffer = bufs[c];
-		bind[c].buffer_length = sz - 1;
+		bind[c].buffer_length = ints[c] ? sizeof(long long) : sz - 1;
 		bind[c].length = &lens[c];
 		bind[c].is_null = &nulls[c];
 	}
@@ -347,11 +382,21 @@ fetch_all(struct db *db, MYSQL_STMT *st, struct db_res *res)
 		for (c = 0; c < res->ncols; c++) {
 			char **cell = &res->cells[r * res->ncols + c];
 
-			res->lens[r * res->ncols + c] = nulls[c] ? 0 : lens[c];
 			if (nulls[c]) {
+				res->lens[r * res->ncols + c] = 0;
 				*cell = NULL;
 				continue;
 			}
+			if (ints[c]) {
+				len = bind[c].is_unsigned ?
+				    utoa(*(unsigned long long *)(void *)bufs[c], num) :
+				    itoa_ll(*(long long *)(void *)bufs[c], num);
+				*cell = arena_alloc(res, len + 1);
+				memcpy(*cell, num, len + 1);
+				res->lens[r * res->ncols + c] = len;
+				continue;
+			}
+			res->lens[r * res->ncols + c] = lens[c];
 			*cell = arena_alloc(res, lens[c] + 1);
 			memcpy(*cell, bufs[c], lens[c]);
 			(*cell)[lens[c]] = '\0';
@@ -365,6 +410,7 @@ out:
 	for (c = 0; bufs && c < res->ncols; c++)
 		free(bufs[c]);
 	free(bufs);
+	free(ints);
 	free(bind);
 	free(lens);
 	free(nulls);
@@ -526,12 +572,22 @@ db_res_str(const struct db_res *r, size_t row, size_t col)
 	return r->cells[row * r->ncols + col];
 }
 
+/* The leading integer of a cell, as strtoll would read it (cells come from
+ * the server: no spaces, and counts far from overflowing). */
 long long
 db_res_int(const struct db_res *r, size_t row, size_t col)
 {
-	const char *s = db_res_str(r, row, col);
+	const char		*s = db_res_str(r, row, col);
+	unsigned long long	 v = 0;
+	bool			 neg;
 
-	return s ? strtoll(s, NULL, 10) : 0;
+	if (s == NULL)
+		return 0;
+	if ((neg = *s == '-') || *s == '+')
+		s++;
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (unsigned long long)(*s - '0');
+	return neg ? (long long)(0ULL - v) : (long long)v;
 }
 
 bool

@@ -19,7 +19,7 @@ facts_empty(struct facts *f, int year)
 {
 	static const struct facts empty = {
 		.months = 12, .point_id = 1, .point_name = "测试预警点", .city = "330100",
-		.city_name = "杭州市", .type = "省级", .status = "正式",
+		.city_name = "杭州市", .type = "省级", .status = "正式", .months_loaded = true,
 	};
 
 	*f = empty;
@@ -70,6 +70,21 @@ facts_fixture_busy(struct facts *f, int year, struct facts_qa qa[4])
  * metatable, which __metatable hides).
  */
 static const char monthly_key = 'm', quarterly_key = 'q';
+/* The same for facts without them: reading one sets months_wanted. */
+static const char monthly_missing_key = 'M', quarterly_missing_key = 'Q';
+static __thread bool months_wanted;
+
+void
+facts_months_reset(void)
+{
+	months_wanted = false;
+}
+
+bool
+facts_months_wanted(void)
+{
+	return months_wanted;
+}
 
 static void push_int_array(lua_State *, const int *, int);
 
@@ -81,6 +96,8 @@ lazy_index(lua_State *L)
 	const char	*k;
 	int		 m;
 
+	if (lua_toboolean(L, lua_upvalueindex(3)))
+		months_wanted = true;
 	if ((k = lua_tostring(L, 2)) == NULL || lua_type(L, 2) != LUA_TSTRING)
 		return 0;
 	for (m = 0; m < METRIC_N; m++)
@@ -130,7 +147,7 @@ lazy_pairs(lua_State *L)
 }
 
 static void
-push_lazy(lua_State *L, const void *key, const int *data, int len)
+push_lazy(lua_State *L, const void *key, const int *data, int len, bool missing)
 {
 	int mt;
 
@@ -140,7 +157,8 @@ push_lazy(lua_State *L, const void *key, const int *data, int len)
 		mt = lua_gettop(L);
 		lua_pushinteger(L, len);
 		lua_pushvalue(L, mt);
-		lua_pushcclosure(L, lazy_index, 2);
+		lua_pushboolean(L, missing);
+		lua_pushcclosure(L, lazy_index, 3);
 		lua_setfield(L, mt, "__index");
 		lua_pushcfunction(L, lazy_pairs);
 		lua_setfield(L, mt, "__pairs");
@@ -209,9 +227,11 @@ facts_push(lua_State *L, const struct facts *f)
 	}
 	lua_setfield(L, -2, "counts");
 
-	push_lazy(L, &monthly_key, &f->monthly[0][0], 12);
+	push_lazy(L, f->months_loaded ? &monthly_key : &monthly_missing_key, &f->monthly[0][0], 12,
+	    !f->months_loaded);
 	lua_setfield(L, -2, "monthly");
-	push_lazy(L, &quarterly_key, &f->quarterly[0][0], 4);
+	push_lazy(L, f->months_loaded ? &quarterly_key : &quarterly_missing_key, &f->quarterly[0][0], 4,
+	    !f->months_loaded);
 	lua_setfield(L, -2, "quarterly");
 
 	lua_createtable(L, 0, COLUMN_N);

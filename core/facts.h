@@ -63,6 +63,7 @@ struct facts {
 	struct facts_adopted *adopted;
 	size_t		 nadopted;
 	int		 enterprises;	/* contact enterprises (联系企业) now */
+	bool		 months_loaded;	/* monthly and quarterly are filled */
 };
 
 /* Empty facts of a year: a formal point, nothing reported, 12 months. */
@@ -70,5 +71,13 @@ void	 facts_empty(struct facts *, int year);
 /* Two fixed sets the rule checker scores: the empty one and a busy one. */
 void	 facts_fixture_busy(struct facts *, int year, struct facts_qa qa[4]);
 void	 facts_push(lua_State *, const struct facts *);
+
+/* Facts may be pushed without their monthly and quarterly numbers (most
+ * standards never read them, and they are the largest part to load): a
+ * standard that reads facts.monthly or facts.quarterly of such facts sets
+ * a flag of the calling thread, and the caller loads them and scores that
+ * point again.  Reset the flag before scoring. */
+void	 facts_months_reset(void);
+bool	 facts_months_wanted(void);
 
 #endif

@@ -66,6 +66,12 @@ load_counts(struct db *db, int year, bool months, long long lo, long long hi, st
 	if ((rc = db_query(db, &res, months ? months_sql : totals_sql, "iii", (long long)year,
 	    lo, hi)) != DB_OK)
 		return rc;
+	for (i = 0; i < n; i++) {
+		memset(f[i].counts, 0, sizeof(f[i].counts));
+		memset(f[i].monthly, 0, sizeof(f[i].monthly));
+		memset(f[i].quarterly, 0, sizeof(f[i].quarterly));
+		f[i].months_loaded = months;
+	}
 	for (i = 0; i < res.nrows; i++) {
 		if ((p = find(f, n, db_res_int(&res, i, 0))) == NULL ||
 		    (m = stats_metric(db_res_str(&res, i, 1))) < 0)
@@ -267,6 +273,14 @@ facts_load(struct db *db, int year, const char *city, long long point_id,
 		return rc;
 	}
 	return DB_OK;
+}
+
+int
+facts_load_months(struct db *db, struct facts *f, size_t n)
+{
+	if (n == 0)
+		return DB_OK;
+	return load_counts(db, f[0].year, true, f[0].point_id, f[n - 1].point_id, f, n);
 }
 
 void

@@ -1,5 +1,6 @@
 /* yujing — /api/scores: each formal point's score by the year's standard
  * in force, item by item with the reason for each. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,33 @@ score_error(struct req *r, const struct facts *f, const char *err)
 	}
 }
 
+/*
+ * Scores point i of the page f[0..n), loaded with FACTS_SCORE: when the
+ * standard read the monthly or quarterly numbers, which were not loaded,
+ * they are loaded for the whole page and the point is scored again (the
+ * points before it did not read them, so their scores stand).  0, or -1
+ * with err filled (or a database error answered, err empty).
+ */
+static int
+score_point(struct req *r, struct facts *f, size_t n, size_t i, struct score_result *s,
+    char *err, size_t errsz)
+{
+	int rc;
+
+	facts_months_reset();
+	rc = rules_score(&r->w->rules, &f[i], s, err, errsz);
+	if (f[i].months_loaded || !facts_months_wanted())
+		return rc;
+	if (rc == 0)
+		score_result_free(s);
+	if ((rc = facts_load_months(&r->w->db, f, n)) != DB_OK) {
+		app_db_error(r, rc);
+		err[0] = '\0';
+		return -1;
+	}
+	return rules_score(&r->w->rules, &f[i], s, err, errsz);
+}
+
 /* Scores the loaded facts into a JSON array; NULL with the error answered. */
 static json_t *
 score_all(struct req *r, struct facts *f, size_t n)
@@ -63,9 +91,10 @@ score_all(struct req *r, struct facts *f, size_t n)
 	size_t			 i;
 
 	for (i = 0; i < n; i++) {
-		if (rules_score(&r->w->rules, &f[i], &s, err, sizeof(err)) == -1) {
+		if (score_point(r, f, n, i, &s, err, sizeof(err)) == -1) {
 			json_decref(items);
-			score_error(r, &f[i], err);
+			if (err[0] != '\0')
+				score_error(r, &f[i], err);
 			return NULL;
 		}
 		json_array_append_new(items, score_json(&f[i], &s));
@@ -79,7 +108,7 @@ static void
 put_num(struct buf *b, double v)
 {
 	if (v == (double)(long long)v)
-		buf_printf(b, "%lld", (long long)v);
+		buf_int(b, (long long)v);
 	else
 		buf_printf(b, "%.17g", v);
 }
@@ -92,11 +121,15 @@ put_score(struct buf *b, const struct facts *f, const struct score_result *s)
 {
 	size_t i;
 
-	buf_printf(b, "{\"point_id\":%lld,\"point_name\":", f->point_id);
+	buf_puts(b, "{\"point_id\":");
+	buf_int(b, f->point_id);
+	buf_puts(b, ",\"point_name\":");
 	buf_json_str(b, f->point_name);
 	buf_puts(b, ",\"city\":");
 	buf_json_str(b, f->city);
-	buf_printf(b, ",\"year\":%d,\"standard\":", f->year);
+	buf_puts(b, ",\"year\":");
+	buf_int(b, f->year);
+	buf_puts(b, ",\"standard\":");
 	buf_json_str(b, s->standard);
 	buf_puts(b, ",\"title\":");
 	buf_json_str(b, s->title);
@@ -119,6 +152,103 @@ put_score(struct buf *b, const struct facts *f, const struct score_result *s)
 	buf_puts(b, "]}");
 }
 
+/*
+ * A run of points scored into JSON by one thread: the worker's own rules,
+ * or (rules == NULL) a private set of the same rules loaded by the thread
+ * itself.  It never touches the database: when the standard asks for the
+ * months, which were not loaded, the run stops and says so.
+ */
+struct run {
+	const struct facts	*f;
+	size_t			 from, to;
+	struct rules_worker	*rules;
+	struct buf		 out;
+	size_t			 failed;	/* index of a failing point, or to */
+	bool			 months;	/* stopped: the months are wanted */
+	char			 err[640];
+};
+
+static void *
+score_run(void *arg)
+{
+	struct run		*u = arg;
+	struct rules_worker	 own = { 0 }, *w = u->rules ? u->rules : &own;
+	struct score_result	 s;
+	size_t			 i;
+
+	u->failed = u->to;
+	for (i = u->from; i < u->to; i++) {
+		facts_months_reset();
+		if (rules_score(w, &u->f[i], &s, u->err, sizeof(u->err)) == -1) {
+			u->failed = i;
+			u->months = !u->f[i].months_loaded && facts_months_wanted();
+			break;
+		}
+		if (!u->f[i].months_loaded && facts_months_wanted()) {
+			score_result_free(&s);
+			u->months = true;
+			break;
+		}
+		if (i > u->from)
+			buf_puts(&u->out, ",");
+		put_score(&u->out, &u->f[i], &s);
+		score_result_free(&s);
+	}
+	rules_worker_free(&own);
+	return NULL;
+}
+
+/* Scores f[0..n) into JSON items in out: in two halves at once for a page
+ * of scores_parallel_min points or more (the scores of every point of the
+ * province are mostly Lua time, and the other core is idle then), else (or
+ * when the standard wants the months) one by one.  0, or -1 with the error
+ * answered. */
+static int
+score_page(struct req *r, struct facts *f, size_t n, struct buf *out)
+{
+	struct run		 a = { .f = f, .from = 0, .to = n / 2, .rules = &r->w->rules };
+	struct run		 b = { .f = f, .from = n / 2, .to = n };
+	struct score_result	 s;
+	pthread_t		 t;
+	char			 err[640];
+	size_t			 i;
+
+	int			 min = r->w->cfg->scores_parallel_min;
+
+	if (min > 0 && n >= (size_t)min && n >= 2 && pthread_create(&t, NULL, score_run, &b) == 0) {
+		score_run(&a);
+		pthread_join(t, NULL);
+		if (!a.months && !b.months && (a.failed < a.to || b.failed < b.to)) {
+			struct run *bad = a.failed < a.to ? &a : &b;
+
+			score_error(r, &f[bad->failed], bad->err);
+		}
+		if (!a.months && !b.months && a.failed == a.to && b.failed == b.to) {
+			buf_add(out, a.out.data, a.out.len);
+			if (b.out.len > 0)
+				buf_puts(out, n / 2 > 0 ? "," : "");
+			buf_add(out, b.out.data, b.out.len);
+		}
+		buf_free(&a.out);
+		buf_free(&b.out);
+		if (!a.months && !b.months)
+			return a.failed == a.to && b.failed == b.to ? 0 : -1;
+		/* The standard reads the months: one by one from here. */
+	}
+	for (i = 0; i < n; i++) {
+		if (score_point(r, f, n, i, &s, err, sizeof(err)) == -1) {
+			if (err[0] != '\0')
+				score_error(r, &f[i], err);
+			return -1;
+		}
+		if (i > 0)
+			buf_puts(out, ",");
+		put_score(out, &f[i], &s);
+		score_result_free(&s);
+	}
+	return 0;
+}
+
 void
 h_scores_list(struct req *r)
 {
@@ -127,33 +257,28 @@ h_scores_list(struct req *r)
 	const char	*city;
 	long long	 point;
 	struct facts	*f = NULL;
-	size_t		 n = 0, i;
-	struct score_result s;
-	char		 err[640];
+	size_t		 n = 0;
+	struct buf	 items = { 0 };
 
 	if (stats_scope(r, &year, &city, &point) == -1 ||
 	    validate_paging_max(r, &page, &per_page, 20000) == -1)
 		return;
-	rc = facts_load(&r->w->db, year, city, point, true, FACTS_ALL, per_page, (page - 1) * per_page,
+	rc = facts_load(&r->w->db, year, city, point, true, FACTS_SCORE, per_page, (page - 1) * per_page,
 	    &f, &n, &total);
 	if (rc != DB_OK) {
 		app_db_error(r, rc);
 		return;
 	}
-	buf_reset(&r->out);
-	buf_puts(&r->out, "{\"items\":[");
-	for (i = 0; i < n; i++) {
-		if (rules_score(&r->w->rules, &f[i], &s, err, sizeof(err)) == -1) {
-			score_error(r, &f[i], err);
-			facts_free(f, n);
-			return;
-		}
-		if (i > 0)
-			buf_puts(&r->out, ",");
-		put_score(&r->out, &f[i], &s);
-		score_result_free(&s);
+	if (score_page(r, f, n, &items) == -1) {
+		buf_free(&items);
+		facts_free(f, n);
+		return;
 	}
 	facts_free(f, n);
+	buf_reset(&r->out);
+	buf_puts(&r->out, "{\"items\":[");
+	buf_add(&r->out, items.data, items.len);
+	buf_free(&items);
 	buf_printf(&r->out, "],\"total\":%lld,\"page\":%lld,\"per_page\":%lld}", total, page,
 	    per_page);
 	r->status = 200;
@@ -178,7 +303,7 @@ h_scores_get(struct req *r)
 		http_error(r, ERR_NOT_FOUND, msg, "year");
 		return;
 	}
-	rc = facts_load(&r->w->db, year, NULL, r->params[0], false, FACTS_ALL, 1, 0, &f, &n, &total);
+	rc = facts_load(&r->w->db, year, NULL, r->params[0], false, FACTS_SCORE, 1, 0, &f, &n, &total);
 	if (rc != DB_OK) {
 		app_db_error(r, rc);
 		return;

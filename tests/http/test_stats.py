@@ -984,3 +984,57 @@ def test_stats_scoring_standard_rewritten_while_running():
               and "12 个月" in p["items"][0]["reason"], "A last year: %r" % p)
     for pid in (S["A"], S["B"]):
         check(score(prov, pid, Y) == was[pid], "the 2019 standard's score of %d did not come back" % pid)
+
+
+# A standard that reads the months only for points with warning info: the
+# list loads the facts without them, and must load them when asked and
+# score that point again (the tests run lists in two threads, as
+# scores_parallel_min=2 makes every list of two points or more).
+MONTHS_STANDARD = """-- 测试用评分标准：按月、按季度的条数
+local function sum(t) local s = 0 for _, v in ipairs(t) do s = s + v end return s end
+return {
+  title = "测试标准 按月份",
+  max = 100000,
+  score = function(facts)
+    local c, all = facts.counts, 0
+    for _, v in pairs(c) do all = all + v end
+    if c.warning_info == 0 then
+      return { items = { { key = "m", label = "月份", score = all, max = 100000,
+                           reason = string.format("counts=%d", all) } }, total = all }
+    end
+    local m, q = 0, 0
+    for k, _ in pairs(c) do m = m + sum(facts.monthly[k]) q = q + sum(facts.quarterly[k]) end
+    return { items = { { key = "m", label = "月份", score = m, max = 100000,
+                         reason = string.format("monthly=%d counts=%d quarterly=%d", m, all, q) } },
+             total = m }
+  end,
+}
+"""
+
+
+def test_stats_scores_list_loads_the_months_a_standard_reads():
+    S = scripted()
+    prov, Y = S["prov"], S["Y"]
+    rows = {r["point_id"]: counts(r) for r in stats_points(prov, year=Y, city=LISHUI)}
+    with rf.kept(prov, "scoring/2019.lua"):
+        sha = rf.write("scoring/2019.lua", MONTHS_STANDARD)
+        rf.wait_status(prov, "scoring/2019.lua", rf.in_force_with(sha), 5.0, "the months standard")
+        body = expect_json(prov.get("/api/scores" + qs(year=Y, city=LISHUI, per_page=500)), 200,
+                           "scores of 丽水")
+        got = {it["point_id"]: it for it in body["items"]}
+        check(set(got) == set(rows), "scored %r, formal points %r" % (sorted(got), sorted(rows)))
+        kinds = set()
+        for pid, it in got.items():
+            want = sum(rows[pid].values())
+            reason = it["items"][0]["reason"]
+            if rows[pid]["warning_info"] > 0:
+                kinds.add("months")
+                check(reason == "monthly=%d counts=%d quarterly=%d" % (want, want, want)
+                      and it["total"] == want, "point %d with months: %r, counts %r" % (pid, it, rows[pid]))
+            else:
+                kinds.add("counts")
+                check(reason == "counts=%d" % want and it["total"] == want,
+                      "point %d without months: %r" % (pid, it))
+            check(score(prov, pid, Y) == it, "point %d: the list and the single answer differ" % pid)
+        check(kinds == {"months", "counts"}, "丽水 lacks a point of each kind: %r" % kinds)
+        check(rows[S["A"]]["warning_info"] > 0, "A has no warning info")
