@@ -1126,6 +1126,13 @@ test_buf_json_str(void **state)
 		assert_true(json_is_string(j));
 		json_decref(j);
 	}
+	buf_reset(&b);
+	buf_int(&b, 0);
+	buf_puts(&b, " ");
+	buf_int(&b, -9223372036854775807LL - 1);
+	buf_puts(&b, " ");
+	buf_int(&b, 20250);
+	assert_string_equal(b.data, "0 -9223372036854775808 20250");
 	buf_free(&b);
 }
 
