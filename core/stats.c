@@ -363,11 +363,14 @@ recount(struct db *db, const char *sql, long long lo, long long hi, struct recou
 			if ((rc_out->v = realloc(rc_out->v, rc_out->cap * sizeof(struct srec))) == NULL)
 				abort();
 		}
+		if (n == 0)
+			continue;
 		memcpy(rc_out->v + rc_out->n, out, n * sizeof(struct srec));
 		rc_out->n += n;
 	}
 	db_res_free(&r);
-	qsort(rc_out->v, rc_out->n, sizeof(struct srec), cmp_srec);
+	if (rc_out->n > 1)
+		qsort(rc_out->v, rc_out->n, sizeof(struct srec), cmp_srec);
 	return DB_OK;
 }
 

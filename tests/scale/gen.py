@@ -20,7 +20,7 @@ socket, while the next files are being written.  Generated points carry
 the marker "（S00001）" at the end of their name, generated accounts the
 username prefix "scale-"; --reset removes them and empties every
 submission table (submissions, decisions, messages, leader_instructions,
-attachments, stat_records) before generating.
+attachments, stat_records, stat_totals) before generating.
 
 The same seed and --today (default: today, Beijing time) give the same
 rows.  Python 3 standard library only.  See tests/scale/README.md.
@@ -951,6 +951,7 @@ def reset(stack):
     stack.sql("""
 SET SESSION foreign_key_checks = 0;
 TRUNCATE TABLE stat_records;
+TRUNCATE TABLE stat_totals;
 TRUNCATE TABLE leader_instructions;
 TRUNCATE TABLE decisions;
 TRUNCATE TABLE messages;
@@ -1075,7 +1076,7 @@ def main():
     print("yujing stats rebuild: %.1f s: %s" % (secs, out))
     if rc != 0:
         die("yujing stats rebuild failed")
-    stack.sql("ANALYZE TABLE stat_records")
+    stack.sql("ANALYZE TABLE stat_records, stat_totals")
     rc, out, secs = timed([stack.bin, "stats", "verify", "-c", stack.conf])
     print("yujing stats verify: %.1f s: %s" % (secs, out))
     if rc != 0:
