@@ -162,7 +162,8 @@ struct run {
 	const struct facts	*f;
 	size_t			 from, to;
 	struct rules_worker	*rules;
-	struct buf		 out;
+	struct buf		*out;		/* where the JSON goes: dst or own */
+	struct buf		 own;
 	size_t			 failed;	/* index of a failing point, or to */
 	bool			 months;	/* stopped: the months are wanted */
 	char			 err[640];
@@ -190,8 +191,8 @@ score_run(void *arg)
 			break;
 		}
 		if (i > u->from)
-			buf_puts(&u->out, ",");
-		put_score(&u->out, &u->f[i], &s);
+			buf_puts(u->out, ",");
+		put_score(u->out, &u->f[i], &s);
 		score_result_free(&s);
 	}
 	rules_worker_free(&own);
@@ -206,33 +207,36 @@ score_run(void *arg)
 static int
 score_page(struct req *r, struct facts *f, size_t n, struct buf *out)
 {
-	struct run		 a = { .f = f, .from = 0, .to = n / 2, .rules = &r->w->rules };
+	struct run		 a = { .f = f, .from = 0, .to = n / 2, .rules = &r->w->rules, .out = out };
 	struct run		 b = { .f = f, .from = n / 2, .to = n };
 	struct score_result	 s;
 	pthread_t		 t;
 	char			 err[640];
-	size_t			 i;
-
+	size_t			 i, start = out->len;
 	int			 min = r->w->cfg->scores_parallel_min;
 
+	b.out = &b.own;
 	if (min > 0 && n >= (size_t)min && n >= 2 && pthread_create(&t, NULL, score_run, &b) == 0) {
 		score_run(&a);
 		pthread_join(t, NULL);
-		if (!a.months && !b.months && (a.failed < a.to || b.failed < b.to)) {
+		if (!a.months && !b.months && a.failed == a.to && b.failed == b.to) {
+			if (b.own.len > 0)
+				buf_puts(out, ",");
+			buf_add(out, b.own.data, b.own.len);
+			buf_free(&b.own);
+			return 0;
+		}
+		buf_free(&b.own);
+		if (out->data != NULL) {
+			out->len = start;	/* a's items go */
+			out->data[start] = '\0';
+		}
+		if (!a.months && !b.months) {
 			struct run *bad = a.failed < a.to ? &a : &b;
 
 			score_error(r, &f[bad->failed], bad->err);
+			return -1;
 		}
-		if (!a.months && !b.months && a.failed == a.to && b.failed == b.to) {
-			buf_add(out, a.out.data, a.out.len);
-			if (b.out.len > 0)
-				buf_puts(out, n / 2 > 0 ? "," : "");
-			buf_add(out, b.out.data, b.out.len);
-		}
-		buf_free(&a.out);
-		buf_free(&b.out);
-		if (!a.months && !b.months)
-			return a.failed == a.to && b.failed == b.to ? 0 : -1;
 		/* The standard reads the months: one by one from here. */
 	}
 	for (i = 0; i < n; i++) {
@@ -258,7 +262,6 @@ h_scores_list(struct req *r)
 	long long	 point;
 	struct facts	*f = NULL;
 	size_t		 n = 0;
-	struct buf	 items = { 0 };
 
 	if (stats_scope(r, &year, &city, &point) == -1 ||
 	    validate_paging_max(r, &page, &per_page, 20000) == -1)
@@ -269,16 +272,13 @@ h_scores_list(struct req *r)
 		app_db_error(r, rc);
 		return;
 	}
-	if (score_page(r, f, n, &items) == -1) {
-		buf_free(&items);
+	buf_reset(&r->out);
+	buf_puts(&r->out, "{\"items\":[");
+	if (score_page(r, f, n, &r->out) == -1) {
 		facts_free(f, n);
 		return;
 	}
 	facts_free(f, n);
-	buf_reset(&r->out);
-	buf_puts(&r->out, "{\"items\":[");
-	buf_add(&r->out, items.data, items.len);
-	buf_free(&items);
 	buf_printf(&r->out, "],\"total\":%lld,\"page\":%lld,\"per_page\":%lld}", total, page,
 	    per_page);
 	r->status = 200;

@@ -462,6 +462,19 @@ http_header(struct req *r, const char *fmt, ...)
 void
 http_serialize(const struct req *r, struct buf *b)
 {
+	http_serialize_head(r, b);
+	buf_add(b, r->out.data, http_body_len(r));
+}
+
+size_t
+http_body_len(const struct req *r)
+{
+	return r->status != 204 && r->method != HTTP_HEAD ? r->out.len : 0;
+}
+
+void
+http_serialize_head(const struct req *r, struct buf *b)
+{
 	buf_printf(b, "Status: %d %s\r\n", r->status, http_status_text(r->status));
 	if (r->status != 204)
 		buf_printf(b, "Content-Type: %s\r\n",
@@ -471,6 +484,4 @@ http_serialize(const struct req *r, struct buf *b)
 	if (r->headers.len)
 		buf_add(b, r->headers.data, r->headers.len);
 	buf_puts(b, "\r\n");
-	if (r->status != 204 && r->out.len && r->method != HTTP_HEAD)
-		buf_add(b, r->out.data, r->out.len);
 }

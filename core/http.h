@@ -127,5 +127,9 @@ const char *http_err_code(enum http_err);
 const char *http_status_text(int);
 /* The whole response (CGI-style status and headers, blank line, body). */
 void	 http_serialize(const struct req *, struct buf *);
+/* The same in two parts, so that a big body is sent from r->out without
+ * a copy: the status and headers, and how much of r->out is the body. */
+void	 http_serialize_head(const struct req *, struct buf *);
+size_t	 http_body_len(const struct req *);
 
 #endif

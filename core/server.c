@@ -64,6 +64,7 @@ handle(struct worker *w, FCGX_Request *fr)
 	struct buf	 out = { 0 };
 	struct timespec	 t0, t1;
 	double		 ms;
+	size_t		 len;
 	bool		 big;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -73,9 +74,11 @@ handle(struct worker *w, FCGX_Request *fr)
 	if (http_parse(&r, fr->envp, fcgi_read, fr->in, &lim) == 0)
 		app_dispatch(&r);
 	db_request_end(&w->db);
-	http_serialize(&r, &out);
+	http_serialize_head(&r, &out);
 	FCGX_PutStr(out.data, (int)out.len, fr->out);
-	big = out.len > BIG_ANSWER;
+	if ((len = http_body_len(&r)) > 0)
+		FCGX_PutStr(r.out.data, (int)len, fr->out);
+	big = len > BIG_ANSWER;
 	buf_free(&out);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;

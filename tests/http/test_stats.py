@@ -1038,3 +1038,35 @@ def test_stats_scores_list_loads_the_months_a_standard_reads():
             check(score(prov, pid, Y) == it, "point %d: the list and the single answer differ" % pid)
         check(kinds == {"months", "counts"}, "丽水 lacks a point of each kind: %r" % kinds)
         check(rows[S["A"]]["warning_info"] > 0, "A has no warning info")
+
+
+FAILING_STANDARD = """-- 测试用评分标准：对一个预警点运行出错
+return {
+  title = "测试标准 出错",
+  max = 10,
+  score = function(facts)
+    if facts.point.id == %d then error("这个预警点算不了") end
+    return { items = { { key = "x", label = "x", score = 1, max = 10, reason = "一分" } }, total = 1 }
+  end,
+}
+"""
+
+
+def test_stats_scores_list_with_a_standard_failing_on_one_point():
+    """Whichever thread scores the failing point, the answer is the 500
+    envelope (no half-written list), and the next list is whole again."""
+    S = scripted()
+    prov, Y = S["prov"], S["Y"]
+    n = len(stats_points(prov, year=Y, city=LISHUI))
+    with rf.kept(prov, "scoring/2019.lua"):
+        for victim in (S["A"], S["B"]):
+            sha = rf.write("scoring/2019.lua", FAILING_STANDARD % victim)
+            rf.wait_status(prov, "scoring/2019.lua", rf.in_force_with(sha), 5.0, "the failing standard")
+            resp = prov.get("/api/scores" + qs(year=Y, city=LISHUI, per_page=500))
+            assert_error(resp, 500, "internal")
+            check("评分标准运行出错" in resp.error()["message"], "message %r" % resp.error())
+        sha = rf.write("scoring/2019.lua", FAILING_STANDARD % 0)
+        rf.wait_status(prov, "scoring/2019.lua", rf.in_force_with(sha), 5.0, "the harmless standard")
+        body = expect_json(prov.get("/api/scores" + qs(year=Y, city=LISHUI, per_page=500)), 200)
+        check(body["total"] == n and len(body["items"]) == n
+              and all(it["total"] == 1 for it in body["items"]), "after the failures: %r" % body)
