@@ -7,6 +7,7 @@
 
 #include "access.h"
 #include "db.h"
+#include "export.h"
 #include "session.h"
 #include "worker.h"
 
@@ -117,4 +118,30 @@ app_dispatch(struct req *r)
 	rt->handler(r);
 	if (r->status == 0)
 		http_error(r, ERR_INTERNAL, "服务器内部错误，请联系管理员", NULL);
+}
+
+void
+app_export(struct req *r, const struct xtable *t, bool xlsx, const char *name, const char *ascii)
+{
+	struct buf	 out = { 0 };
+	char		 err[256], file[256], fallback[128], disp[512];
+
+	if (xlsx) {
+		if (export_xlsx(t, &out, err, sizeof(err)) == -1) {
+			buf_free(&out);
+			http_error(r, ERR_INTERNAL, "生成 Excel 文件失败，请联系管理员", NULL);
+			return;
+		}
+		r->out_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	} else {
+		export_csv(t, &out);
+		r->out_type = "text/csv; charset=utf-8";
+	}
+	snprintf(file, sizeof(file), "%s.%s", name, xlsx ? "xlsx" : "csv");
+	snprintf(fallback, sizeof(fallback), "%s.%s", ascii, xlsx ? "xlsx" : "csv");
+	export_disposition(file, fallback, disp, sizeof(disp));
+	http_header(r, "Content-Disposition: %s", disp);
+	r->status = 200;
+	buf_free(&r->out);
+	r->out = out;
 }

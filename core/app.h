@@ -16,5 +16,10 @@ void	 app_dispatch(struct req *);
 void	 app_db_error(struct req *, int rc);
 /* "2019-05-09T10:24:45+08:00" from MariaDB's "2019-05-09 10:24:45". */
 json_t	*app_time(const char *dbtime);
+/* Answers a table as a download: .xlsx (xlsx) or CSV with a BOM, named
+ * name + extension (Chinese) with ascii + extension as the fallback. */
+struct xtable;
+void	 app_export(struct req *, const struct xtable *, bool xlsx, const char *name,
+	    const char *ascii);
 
 #endif

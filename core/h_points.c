@@ -586,9 +586,7 @@ contacts(struct req *r, bool xlsx)
 	struct list_filter f;
 	struct xtable	 t;
 	struct db_res	 res;
-	struct buf	 out = { 0 };
 	long long	*pp;
-	char		 err[256], disp[512];
 	int		 rc;
 
 	if (list_filter(r, &f) == -1)
@@ -606,25 +604,8 @@ contacts(struct req *r, bool xlsx)
 	t.headers = headers;
 	t.nrows = res.nrows;
 	t.cells = (const char *const *)res.cells;
-	if (xlsx) {
-		if (export_xlsx(&t, &out, err, sizeof(err)) == -1) {
-			db_res_free(&res);
-			buf_free(&out);
-			http_error(r, ERR_INTERNAL, "生成 Excel 文件失败，请联系管理员", NULL);
-			return;
-		}
-		r->out_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-		export_disposition("预警点联系人.xlsx", "contacts.xlsx", disp, sizeof(disp));
-	} else {
-		export_csv(&t, &out);
-		r->out_type = "text/csv; charset=utf-8";
-		export_disposition("预警点联系人.csv", "contacts.csv", disp, sizeof(disp));
-	}
+	app_export(r, &t, xlsx, "预警点联系人", "contacts");
 	db_res_free(&res);
-	http_header(r, "Content-Disposition: %s", disp);
-	r->status = 200;
-	buf_free(&r->out);
-	r->out = out;
 }
 
 void

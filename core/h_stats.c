@@ -404,10 +404,9 @@ info_list(struct req *r, bool xlsx)
 	size_t		 n = 0, i, k, rows = 0, ncells;
 	const char	*city;
 	long long	 point, total, sub[INFO_NUMS], all[INFO_NUMS], v[INFO_NUMS];
-	char		**cells, title[64], name[64], fallback[64], err[256], disp[512];
+	char		**cells, title[64], name[64], fallback[64];
 	unsigned char	*kinds;
 	struct xtable	 t;
-	struct buf	 out = { 0 };
 	int		 year, rc;
 
 	if (stats_scope(r, &year, &city, &point) == -1)
@@ -449,30 +448,13 @@ info_list(struct req *r, bool xlsx)
 	t.nrows = rows;
 	t.cells = (const char *const *)cells;
 	t.kinds = kinds;
-	if (xlsx) {
-		rc = export_xlsx(&t, &out, err, sizeof(err));
-		r->out_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	} else {
-		export_csv(&t, &out);
-		rc = 0;
-		r->out_type = "text/csv; charset=utf-8";
-	}
+	snprintf(name, sizeof(name), "%d年度信息清单", year);
+	snprintf(fallback, sizeof(fallback), "info-list-%d", year);
+	app_export(r, &t, xlsx, name, fallback);
 	for (i = 0; i < rows * INFO_COLS; i++)
 		free(cells[i]);
 	free(cells);
 	free(kinds);
-	if (rc == -1) {
-		buf_free(&out);
-		http_error(r, ERR_INTERNAL, "生成 Excel 文件失败，请联系管理员", NULL);
-		return;
-	}
-	snprintf(name, sizeof(name), "%d年度信息清单.%s", year, xlsx ? "xlsx" : "csv");
-	snprintf(fallback, sizeof(fallback), "info-list-%d.%s", year, xlsx ? "xlsx" : "csv");
-	export_disposition(name, fallback, disp, sizeof(disp));
-	http_header(r, "Content-Disposition: %s", disp);
-	r->status = 200;
-	buf_free(&r->out);
-	r->out = out;
 }
 
 void

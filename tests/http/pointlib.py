@@ -11,8 +11,10 @@ import io
 import os
 import re
 import secrets
+import zipfile
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
+from xml.etree import ElementTree as ET
 
 from client import (REPO, assert_error, check, create_user, db_value, expect_json, login,
                     sql_str)
@@ -246,6 +248,47 @@ def parse_csv(body):
 
 
 # ------------------------------------------------------------- concurrency
+
+
+XLSX_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+def _xlsx_col(ref):
+    n = 0
+    for ch in re.match(r"[A-Z]+", ref).group(0):
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def xlsx_rows(body):
+    """The first sheet's rows as lists of text (numbers as written)."""
+    zf = zipfile.ZipFile(io.BytesIO(body))
+    names = zf.namelist()
+    check("xl/worksheets/sheet1.xml" in names, "no sheet1.xml in %r" % names)
+    shared = []
+    if "xl/sharedStrings.xml" in names:
+        root = ET.fromstring(zf.read("xl/sharedStrings.xml"))
+        for si in root.findall("m:si", XLSX_NS):
+            shared.append("".join(t.text or "" for t in si.iter("{%s}t" % XLSX_NS["m"])))
+    sheet = ET.fromstring(zf.read("xl/worksheets/sheet1.xml"))
+    rows = []
+    for row in sheet.iter("{%s}row" % XLSX_NS["m"]):
+        cells = {}
+        for c in row.findall("m:c", XLSX_NS):
+            t, v = c.get("t"), c.find("m:v", XLSX_NS)
+            if t == "s":
+                val = shared[int(v.text)]
+            elif t == "inlineStr":
+                val = "".join(x.text or "" for x in c.iter("{%s}t" % XLSX_NS["m"]))
+            elif v is not None:
+                val = v.text
+            else:
+                val = ""
+            cells[_xlsx_col(c.get("r"))] = val
+        width = max(cells) + 1 if cells else 0
+        rows.append([cells.get(i, "") for i in range(width)])
+    return rows
+
 
 def race(clients, fn):
     """Runs fn(i, client) in one thread per client, all released at once;

@@ -1,21 +1,18 @@
 """Helpers for the statistics, scores and information-list export tests
-(test_stats.py): the calls, the yujing stats command line, an .xlsx
-reader, and the 2019 standard's reasons worked out by hand.
+(test_stats.py): the calls, the yujing stats command line, the export's
+rows, and the 2019 standard's reasons worked out by hand.
 
 Every test makes its own warning points (formal, in 丽水市) so that the
 figures of one point are exactly what the test did to it.
 """
 
-import io
 import os
 import re
 import subprocess
-import zipfile
 from datetime import datetime
-from xml.etree import ElementTree as ET
 
 from client import check, db_value, expect, expect_json, run_dir
-from pointlib import BEIJING, create_point, parse_csv, point_user, qs, tag
+from pointlib import BEIJING, create_point, parse_csv, point_user, qs, tag, xlsx_rows
 from sublib import create, decide, path, submit
 
 LISHUI = "331100"
@@ -353,46 +350,6 @@ def _named(resp, year, ext):
     check(cd.startswith("attachment") and m is not None, "Content-Disposition %r" % cd, resp)
     want = "%s年度信息清单.%s" % (year or this_year(), ext)
     check(unquote(m.group(1)) == want, "file named %r, want %r" % (unquote(m.group(1)), want), resp)
-
-
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-
-
-def _col(ref):
-    n = 0
-    for ch in re.match(r"[A-Z]+", ref).group(0):
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def xlsx_rows(body):
-    """The first sheet's rows as lists of text (numbers as written)."""
-    zf = zipfile.ZipFile(io.BytesIO(body))
-    names = zf.namelist()
-    check("xl/worksheets/sheet1.xml" in names, "no sheet1.xml in %r" % names)
-    shared = []
-    if "xl/sharedStrings.xml" in names:
-        root = ET.fromstring(zf.read("xl/sharedStrings.xml"))
-        for si in root.findall("m:si", _NS):
-            shared.append("".join(t.text or "" for t in si.iter("{%s}t" % _NS["m"])))
-    sheet = ET.fromstring(zf.read("xl/worksheets/sheet1.xml"))
-    rows = []
-    for row in sheet.iter("{%s}row" % _NS["m"]):
-        cells = {}
-        for c in row.findall("m:c", _NS):
-            t, v = c.get("t"), c.find("m:v", _NS)
-            if t == "s":
-                val = shared[int(v.text)]
-            elif t == "inlineStr":
-                val = "".join(x.text or "" for x in c.iter("{%s}t" % _NS["m"]))
-            elif v is not None:
-                val = v.text
-            else:
-                val = ""
-            cells[_col(c.get("r"))] = val
-        width = max(cells) + 1 if cells else 0
-        rows.append([cells.get(i, "") for i in range(width)])
-    return rows
 
 
 def as_figures(row):

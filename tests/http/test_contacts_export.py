@@ -2,18 +2,15 @@
 .xlsx.  Their rows must equal what the API shows: one per point, with its
 city, district and first responsible person."""
 
-import io
 import re
-import zipfile
 from urllib.parse import unquote
-from xml.etree import ElementTree as ET
 
 from client import CITIES, Client, admin, assert_error, check, expect, expect_json, has_cjk, login
-from pointlib import (DEMO_POINTS, QINGYUAN, all_points, city_user, create_point, parse_csv, qs)
+from pointlib import (DEMO_POINTS, QINGYUAN, all_points, city_user, create_point, parse_csv, qs,
+                      xlsx_rows)
 
 HEADER = ["预警点名称", "所属地市", "所在地区", "负责人名字", "负责人电话"]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 CITY_ORDER = [c for c in CITIES]
 
 
@@ -61,42 +58,6 @@ def _disposition(resp, ext):
           "no ASCII filename fallback: %r" % cd, resp)
 
 
-def _col(ref):
-    n = 0
-    for ch in re.match(r"[A-Z]+", ref).group(0):
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def _xlsx_rows(body):
-    zf = zipfile.ZipFile(io.BytesIO(body))
-    names = zf.namelist()
-    check("xl/worksheets/sheet1.xml" in names, "no sheet1.xml in %r" % names)
-    shared = []
-    if "xl/sharedStrings.xml" in names:
-        root = ET.fromstring(zf.read("xl/sharedStrings.xml"))
-        for si in root.findall("m:si", NS):
-            shared.append("".join(t.text or "" for t in si.iter("{%s}t" % NS["m"])))
-    sheet = ET.fromstring(zf.read("xl/worksheets/sheet1.xml"))
-    rows = []
-    for row in sheet.iter("{%s}row" % NS["m"]):
-        cells = {}
-        for c in row.findall("m:c", NS):
-            t, v = c.get("t"), c.find("m:v", NS)
-            if t == "s":
-                val = shared[int(v.text)]
-            elif t == "inlineStr":
-                val = "".join(x.text or "" for x in c.iter("{%s}t" % NS["m"]))
-            elif v is not None:
-                val = v.text
-            else:
-                val = ""
-            cells[_col(c.get("r"))] = val
-        width = max(cells) + 1 if cells else 0
-        rows.append([cells.get(i, "") for i in range(width)])
-    return rows
-
-
 def _xlsx(c, params=None):
     resp = c.get("/api/points/contacts.xlsx" + qs(**(params or {})))
     expect(resp, 200, "contacts.xlsx %r" % (params,))
@@ -104,7 +65,7 @@ def _xlsx(c, params=None):
           % resp.header("Content-Type"), resp)
     check(resp.body[:2] == b"PK", "the .xlsx is not a zip file")
     _disposition(resp, ".xlsx")
-    rows = _xlsx_rows(resp.body)
+    rows = xlsx_rows(resp.body)
     check(HEADER in [r[:5] for r in rows], "no header row %r in the sheet: %r" % (HEADER, rows[:3]))
     start = [r[:5] for r in rows].index(HEADER) + 1
     data = [(r + [""] * 5)[:5] for r in rows[start:]]
