@@ -12,6 +12,22 @@ const char *const metric_names[METRIC_N] = {
 	"work_exchange", "subsite_policy",
 };
 
+const char *const metric_labels[METRIC_N] = {
+	"上报信息", "年度总结", "季度分析", "内部交流采纳", "季度分析杂志录用",
+	"预警信息杂志录用", "子网站信息", "子网站工作动态", "外网录用", "子网站政策法规",
+};
+
+int
+metric_find(const char *name, size_t len)
+{
+	int m;
+
+	for (m = 0; m < METRIC_N; m++)
+		if (strlen(metric_names[m]) == len && !strncmp(metric_names[m], name, len))
+			return m;
+	return -1;
+}
+
 const char *const column_names[COLUMN_N] = { "预警信息", "工作动态", "政策法规" };
 
 void
@@ -94,16 +110,13 @@ lazy_index(lua_State *L)
 	int		 len = (int)lua_tointeger(L, lua_upvalueindex(1));
 	const int	*v;
 	const char	*k;
+	size_t		 klen;
 	int		 m;
 
 	if (lua_toboolean(L, lua_upvalueindex(3)))
 		months_wanted = true;
-	if ((k = lua_tostring(L, 2)) == NULL || lua_type(L, 2) != LUA_TSTRING)
-		return 0;
-	for (m = 0; m < METRIC_N; m++)
-		if (!strcmp(k, metric_names[m]))
-			break;
-	if (m == METRIC_N)
+	if (lua_type(L, 2) != LUA_TSTRING || (k = lua_tolstring(L, 2, &klen)) == NULL ||
+	    (m = metric_find(k, klen)) < 0)
 		return 0;
 	lua_pushvalue(L, lua_upvalueindex(2));	/* the metatable: key of the data */
 	lua_rawget(L, 1);

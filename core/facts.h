@@ -24,6 +24,9 @@ enum metric {
 	METRIC_N
 };
 extern const char *const metric_names[METRIC_N];
+extern const char *const metric_labels[METRIC_N];	/* 上报信息 … */
+/* The metric named by the first len bytes of name; -1 when none. */
+int	 metric_find(const char *name, size_t len);
 
 /* Sub-site columns, in this order. */
 #define COLUMN_N 3

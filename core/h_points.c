@@ -237,8 +237,7 @@ h_points_list(struct req *r)
 	for (i = 0; i < res.nrows; i++)
 		json_array_append_new(items, point_json(&res, i));
 	db_res_free(&res);
-	http_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-	    (json_int_t)total, "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+	http_list(r, items, total, page, per_page);
 out:
 	free(f.like);
 	if (rc != DB_OK)
@@ -561,8 +560,7 @@ h_points_history(struct req *r)
 		    "old", str_or_null(db_res_str(&res, i, 6)),
 		    "new", str_or_null(db_res_str(&res, i, 7))));
 	db_res_free(&res);
-	http_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-	    (json_int_t)total, "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+	http_list(r, items, total, page, per_page);
 }
 
 /* ---------------------------------------------------------------- export */

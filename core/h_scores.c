@@ -15,31 +15,6 @@
 #include "validate.h"
 #include "worker.h"
 
-static json_t *
-num(double v)
-{
-	if (v == (double)(long long)v)
-		return json_integer((long long)v);
-	return json_real(v);
-}
-
-static json_t *
-score_json(const struct facts *f, const struct score_result *s)
-{
-	json_t	*items = json_array();
-	size_t	 i;
-
-	for (i = 0; i < s->n; i++)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:o, s:s}",
-		    "key", s->items[i].key, "label", s->items[i].label,
-		    "score", num(s->items[i].score), "max", num(s->items[i].max),
-		    "reason", s->items[i].reason));
-	return json_pack("{s:I, s:s, s:s, s:i, s:s, s:s, s:o, s:o}",
-	    "point_id", (json_int_t)f->point_id, "point_name", f->point_name,
-	    "city", f->city, "year", f->year, "standard", s->standard, "title", s->title,
-	    "total", num(s->total), "items", items);
-}
-
 /* A standard that fails on a point: 404 when the year has none, else 500
  * with the reason in the log (the standard in force passed its test-run,
  * so this is rare). */
@@ -81,28 +56,6 @@ score_point(struct req *r, struct facts *f, size_t n, size_t i, struct score_res
 	return rules_score(&r->w->rules, &f[i], s, err, errsz);
 }
 
-/* Scores the loaded facts into a JSON array; NULL with the error answered. */
-static json_t *
-score_all(struct req *r, struct facts *f, size_t n)
-{
-	struct score_result	 s;
-	char			 err[640];
-	json_t			*items = json_array();
-	size_t			 i;
-
-	for (i = 0; i < n; i++) {
-		if (score_point(r, f, n, i, &s, err, sizeof(err)) == -1) {
-			json_decref(items);
-			if (err[0] != '\0')
-				score_error(r, &f[i], err);
-			return NULL;
-		}
-		json_array_append_new(items, score_json(&f[i], &s));
-		score_result_free(&s);
-	}
-	return items;
-}
-
 /* A number as jansson writes it: an integer without a point. */
 static void
 put_num(struct buf *b, double v)
@@ -113,7 +66,7 @@ put_num(struct buf *b, double v)
 		buf_printf(b, "%.17g", v);
 }
 
-/* The JSON of score_json(), written straight into the answer: a list of
+/* A point's score as JSON, written straight into the answer: a list of
  * every point of the province is 16 MB of JSON, and a tree of jansson
  * objects for it took most of the time and 130 MB per request. */
 static void
@@ -292,7 +245,6 @@ h_scores_get(struct req *r)
 	struct facts	*f = NULL;
 	size_t		 n = 0;
 	long long	 total;
-	json_t		*items;
 
 	if (validate_query_year(r, &year) == -1)
 		return;
@@ -314,10 +266,11 @@ h_scores_get(struct req *r)
 		http_error(r, ERR_NOT_FOUND, "预警点不存在", NULL);
 		return;
 	}
-	items = score_all(r, f, n);
+	buf_reset(&r->out);
+	rc = score_page(r, f, n, &r->out);
 	facts_free(f, n);
-	if (items == NULL)
-		return;
-	http_json(r, 200, json_incref(json_array_get(items, 0)));
-	json_decref(items);
+	if (rc == 0) {
+		r->status = 200;
+		r->out_type = NULL;
+	}
 }

@@ -18,12 +18,6 @@
 #include "validate.h"
 #include "worker.h"
 
-/* Labels of the metrics, in enum metric order. */
-static const char *const metric_labels[METRIC_N] = {
-	"上报信息", "年度总结", "季度分析", "内部交流采纳", "季度分析杂志录用",
-	"预警信息杂志录用", "子网站信息", "子网站工作动态", "外网录用", "子网站政策法规",
-};
-
 /* The most rows one page of count details or scores may hold: all the
  * points of a province in one request. */
 #define STATS_PAGE_MAX 20000
@@ -171,8 +165,7 @@ h_stats_points(struct req *r)
 		    "point_id", (json_int_t)f[i].point_id, "point_name", f[i].point_name,
 		    "city", f[i].city, "city_name", f[i].city_name, "year", year)));
 	facts_free(f, n);
-	http_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items,
-	    "total", (json_int_t)total, "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+	http_list(r, items, total, page, per_page);
 }
 
 /* ---- GET /api/stats/points/{id}/records (the drill-down) -------------- */

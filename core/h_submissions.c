@@ -312,24 +312,6 @@ h_submissions_get(struct req *r)
 	"   OR (? = 'point' AND point_id = ?)" \
 	"   OR (? = 'editor' AND magazine IS NOT NULL))"
 
-static int
-query_id(struct req *r, const char *key, const char *label, long long *out)
-{
-	const char	*s = points_nz(http_query(r, key));
-	char		*end, msg[128];
-
-	*out = 0;
-	if (s == NULL)
-		return 0;
-	*out = strtoll(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end != '\0' || *out <= 0) {
-		snprintf(msg, sizeof(msg), "%s须为正整数", label);
-		http_error(r, ERR_INVALID, msg, key);
-		return -1;
-	}
-	return 0;
-}
-
 void
 h_submissions_list(struct req *r)
 {
@@ -345,8 +327,10 @@ h_submissions_list(struct req *r)
 	size_t		 i;
 	int		 rc;
 
-	if (validate_paging(r, &page, &per_page) == -1 || query_id(r, "point", "预警点", &point) == -1 ||
-	    query_id(r, "year", "年度", &year) == -1 || query_id(r, "quarter", "季度", &quarter) == -1)
+	if (validate_paging(r, &page, &per_page) == -1 ||
+	    validate_query_id(r, "point", "预警点", &point) == -1 ||
+	    validate_query_id(r, "year", "年度", &year) == -1 ||
+	    validate_query_id(r, "quarter", "季度", &quarter) == -1)
 		return;
 	role = r->user.role == ROLE_ADMIN ? "province" : role_name(r->user.role);
 	own_point = r->user.point_id;
@@ -367,8 +351,7 @@ h_submissions_list(struct req *r)
 	for (i = 0; i < res.nrows; i++)
 		json_array_append_new(items, sub_json(r, &res, i, false));
 	db_res_free(&res);
-	http_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-	    (json_int_t)total, "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+	http_list(r, items, total, page, per_page);
 out:
 	free(like);
 	if (rc != DB_OK)
@@ -845,8 +828,7 @@ h_reviews_queue(struct req *r)
 	for (i = 0; i < res.nrows; i++)
 		json_array_append_new(items, sub_json(r, &res, i, false));
 	db_res_free(&res);
-	http_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-	    (json_int_t)total, "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+	http_list(r, items, total, page, per_page);
 }
 
 #define MSG_WHERE \
@@ -891,8 +873,7 @@ h_messages_list(struct req *r)
 		    "submission_id", db_res_null(&res, i, 4) ? json_null() : json_integer(db_res_int(&res, i, 4)),
 		    "created_at", app_time(db_res_str(&res, i, 5)), "read_at", app_time(db_res_str(&res, i, 6))));
 	db_res_free(&res);
-	http_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-	    (json_int_t)total, "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+	http_list(r, items, total, page, per_page);
 }
 
 void
@@ -969,27 +950,33 @@ h_magazine_list(struct req *r)
 	for (i = 0; i < res.nrows; i++)
 		json_array_append_new(items, sub_json(r, &res, i, false));
 	db_res_free(&res);
-	http_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-	    (json_int_t)total, "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+	http_list(r, items, total, page, per_page);
 }
 
-/* 录用 / 不录用, once, by the editor. */
-void
-h_magazine_decide(struct req *r)
+/*
+ * A yes/no decision on a finished item (录用 by the editor, 采纳 by the
+ * province): one transaction under the item's row lock, refused with 409
+ * unless may() holds, with its statistics, message and audit row.
+ */
+struct yes_no {
+	struct vfield	 field;				/* the boolean in the body */
+	bool		(*may)(const struct db_res *);
+	const char	*refused, *refused_field;	/* 409 when !may */
+	int		(*apply)(struct db *, long long id, bool yes);
+	const char	*kind, *yes, *no;		/* the submitter's message */
+	const char	*action;			/* audit */
+};
+
+static void
+yes_no(struct req *r, const struct yes_no *d)
 {
-	static const struct vfield fields[] = {
-		{ "accept", "是否录用", VT_BOOL, VF_REQUIRED, 0, 0, NULL },
-	};
-	static const char upd[] =
-	    "UPDATE submissions SET magazine = ?, accepted_at = IF(? = 1, NOW(), NULL), "
-	    "version = version + 1, updated_at = NOW() WHERE id = ? AND magazine = 'pending'";
 	struct vval	 v[1];
 	struct db	*db = &r->w->db;
 	struct db_res	 s;
 	long long	 id = r->params[0];
 	int		 rc;
 
-	if (validate_object(r, r->json, fields, 1, v) == -1)
+	if (validate_object(r, r->json, &d->field, 1, v) == -1)
 		return;
 	if ((rc = db_begin(db)) != DB_OK) {
 		app_db_error(r, rc);
@@ -999,17 +986,17 @@ h_magazine_decide(struct req *r)
 		db_rollback(db);
 		return;
 	}
-	if (!same(db_res_str(&s, 0, C_MAGAZINE), "pending")) {
+	if (!d->may(&s)) {
 		db_res_free(&s);
 		db_rollback(db);
-		http_error(r, ERR_CONFLICT, "该信息不在待录用状态（可能已被处理）", "accept");
+		http_error(r, ERR_CONFLICT, d->refused, d->refused_field);
 		return;
 	}
-	if ((rc = db_exec(db, upd, "sii", v[0].b ? "accepted" : "declined", (long long)v[0].b, id)) < 0 ||
+	if ((rc = d->apply(db, id, v[0].b)) < 0 ||
 	    (rc = stats_sync(db, id)) != DB_OK ||
-	    (rc = notify(r, &s, "magazine", v[0].b ? "已被《浙江商务》录用" : "未被《浙江商务》录用")) != DB_OK ||
-	    (rc = audit_req(r, "submission.magazine", "submission", id,
-	    json_pack("{s:b}", "accept", v[0].b))) != DB_OK ||
+	    (rc = notify(r, &s, d->kind, v[0].b ? d->yes : d->no)) != DB_OK ||
+	    (rc = audit_req(r, d->action, "submission", id,
+	    json_pack("{s:b}", d->field.name, v[0].b))) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK) {
 		db_res_free(&s);
 		db_rollback(db);
@@ -1018,6 +1005,36 @@ h_magazine_decide(struct req *r)
 	}
 	db_res_free(&s);
 	answer(r, 200, id);
+}
+
+static bool
+magazine_pending(const struct db_res *s)
+{
+	return same(db_res_str(s, 0, C_MAGAZINE), "pending");
+}
+
+static int
+magazine_apply(struct db *db, long long id, bool yes)
+{
+	static const char upd[] =
+	    "UPDATE submissions SET magazine = ?, accepted_at = IF(? = 1, NOW(), NULL), "
+	    "version = version + 1, updated_at = NOW() WHERE id = ? AND magazine = 'pending'";
+
+	return db_exec(db, upd, "sii", yes ? "accepted" : "declined", (long long)yes, id);
+}
+
+/* 录用 / 不录用, once, by the editor. */
+void
+h_magazine_decide(struct req *r)
+{
+	static const struct yes_no d = {
+		{ "accept", "是否录用", VT_BOOL, VF_REQUIRED, 0, 0, NULL },
+		magazine_pending, "该信息不在待录用状态（可能已被处理）", "accept",
+		magazine_apply, "magazine", "已被《浙江商务》录用", "未被《浙江商务》录用",
+		"submission.magazine",
+	};
+
+	yes_no(r, &d);
 }
 
 /* ------------------------------------------------------- internal exchange */
@@ -1085,55 +1102,37 @@ h_internal_exchange_list(struct req *r)
 		json_decref(f);
 	}
 	db_res_free(&res);
-	http_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-	    (json_int_t)total, "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+	http_list(r, items, total, page, per_page);
+}
+
+static bool
+internal_approved(const struct db_res *s)
+{
+	return same(db_res_str(s, 0, C_STATE), "approved") && db_res_int(s, 0, C_OPT_INT) == 1;
+}
+
+static int
+adoption_apply(struct db *db, long long id, bool yes)
+{
+	static const char upd[] =
+	    "UPDATE submissions SET adopted = ?, adopted_at = NOW(), version = version + 1, "
+	    "updated_at = NOW() WHERE id = ?";
+
+	return db_exec(db, upd, "ii", (long long)yes, id);
 }
 
 /* 采纳 / 不采纳 an internal-exchange item. */
 void
 h_adoption(struct req *r)
 {
-	static const struct vfield fields[] = {
+	static const struct yes_no d = {
 		{ "adopt", "是否采纳", VT_BOOL, VF_REQUIRED, 0, 0, NULL },
+		internal_approved, "只有审核通过并设为重要信息内部交流的信息可以采纳", NULL,
+		adoption_apply, "adoption", "已被采纳（内部交流）", "未被采纳（内部交流）",
+		"submission.adoption",
 	};
-	static const char upd[] =
-	    "UPDATE submissions SET adopted = ?, adopted_at = NOW(), version = version + 1, "
-	    "updated_at = NOW() WHERE id = ?";
-	struct vval	 v[1];
-	struct db	*db = &r->w->db;
-	struct db_res	 s;
-	long long	 id = r->params[0];
-	int		 rc;
 
-	if (validate_object(r, r->json, fields, 1, v) == -1)
-		return;
-	if ((rc = db_begin(db)) != DB_OK) {
-		app_db_error(r, rc);
-		return;
-	}
-	if (load(r, id, true, &s) == -1) {
-		db_rollback(db);
-		return;
-	}
-	if (!same(db_res_str(&s, 0, C_STATE), "approved") || db_res_int(&s, 0, C_OPT_INT) != 1) {
-		db_res_free(&s);
-		db_rollback(db);
-		http_error(r, ERR_CONFLICT, "只有审核通过并设为重要信息内部交流的信息可以采纳", NULL);
-		return;
-	}
-	if ((rc = db_exec(db, upd, "ii", (long long)v[0].b, id)) < 0 ||
-	    (rc = stats_sync(db, id)) != DB_OK ||
-	    (rc = notify(r, &s, "adoption", v[0].b ? "已被采纳（内部交流）" : "未被采纳（内部交流）")) != DB_OK ||
-	    (rc = audit_req(r, "submission.adoption", "submission", id,
-	    json_pack("{s:b}", "adopt", v[0].b))) != DB_OK ||
-	    (rc = db_commit(db)) != DB_OK) {
-		db_res_free(&s);
-		db_rollback(db);
-		app_db_error(r, rc);
-		return;
-	}
-	db_res_free(&s);
-	answer(r, 200, id);
+	yes_no(r, &d);
 }
 
 /* 厅领导批示 on an adopted item. */

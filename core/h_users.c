@@ -104,8 +104,7 @@ h_users_list(struct req *r)
 	for (i = 0; i < res.nrows; i++)
 		json_array_append_new(items, user_json(&res, i));
 	db_res_free(&res);
-	http_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items,
-	    "total", (json_int_t)total, "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+	http_list(r, items, total, page, per_page);
 out:
 	free(pat);
 	if (rc != DB_OK)

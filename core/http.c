@@ -429,6 +429,13 @@ http_json(struct req *r, int status, json_t *body)
 }
 
 void
+http_list(struct req *r, json_t *items, long long total, long long page, long long per_page)
+{
+	http_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
+	    (json_int_t)total, "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+}
+
+void
 http_no_content(struct req *r)
 {
 	r->status = 204;

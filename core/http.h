@@ -122,6 +122,10 @@ void	 http_json(struct req *, int status, json_t *body);	/* steals body */
 void	 http_no_content(struct req *);
 void	 http_error(struct req *, enum http_err, const char *message, const char *field);
 void	 http_header(struct req *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 200 with a page of a list: {"items", "total", "page", "per_page"}; takes
+ * items. */
+void	 http_list(struct req *, json_t *items, long long total, long long page,
+	    long long per_page);
 int	 http_err_status(enum http_err);
 const char *http_err_code(enum http_err);
 const char *http_status_text(int);

@@ -2,6 +2,7 @@
  * validation.  The ABI is in yujing-plugin.h; the checks here are the
  * host's half of its compatibility rules. */
 #include "plugins.h"
+#include "facts.h"
 #include "validate.h"
 
 #include <dirent.h>
@@ -114,34 +115,7 @@ plugins_set_dict_lookup(plugins_dict_lookup fn)
 	dict_lookup = fn != NULL ? fn : dict_lookup_db;
 }
 
-/* --- metrics (API.md) -------------------------------------------------- */
-
-static const struct metric {
-	const char	*name;
-	const char	*label;
-} metrics[] = {
-	{ "warning_info",	"上报信息" },
-	{ "annual_summary",	"年度总结" },
-	{ "quarterly_analysis",	"季度分析" },
-	{ "internal_adopted",	"内部交流采纳" },
-	{ "quarterly_magazine",	"季度分析杂志录用" },
-	{ "warning_magazine",	"预警信息杂志录用" },
-	{ "subsite_info",	"子网站信息" },
-	{ "subsite_news",	"子网站工作动态" },
-	{ "work_exchange",	"外网录用" },
-	{ "subsite_policy",	"子网站政策法规" },
-};
-
-static const struct metric *
-metric_find(const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
-		if (strlen(metrics[i].name) == len && !strncmp(metrics[i].name, name, len))
-			return &metrics[i];
-	return NULL;
-}
+/* --- metrics (API.md; the list is facts.h's) ---------------------------- */
 
 /* "metric" or "metric:field=value": the metric's length, and the field's
  * start and length (0 when there is no condition), and the value. */
@@ -387,7 +361,7 @@ check_metric(const struct yj_report_type *t, const char *m, char *why, size_t sz
 	const struct yj_field *f = NULL;
 
 	metric_split(m, &mlen, &field, &flen, &value);
-	if (metric_find(m, mlen) == NULL)
+	if (metric_find(m, mlen) < 0)
 		return snprintf(why, sz, "report type \"%s\": unknown metric \"%.*s\"",
 		    t->name, (int)mlen, m), -1;
 	if (field == NULL)
@@ -725,7 +699,7 @@ plugins_type_json(const struct yj_report_type *t)
 {
 	const struct yj_plugin	*p = plugins_owner(t, NULL);
 	const struct yj_field	*f;
-	const struct metric	*m;
+	int			 m;
 	const char		*field, *value;
 	json_t			*fields = json_array(), *roles = json_array();
 	json_t			*ms = json_array(), *o, *c;
@@ -764,7 +738,7 @@ plugins_type_json(const struct yj_report_type *t)
 	for (i = 0; t->metrics != NULL && t->metrics[i] != NULL; i++) {
 		metric_split(t->metrics[i], &mlen, &field, &flen, &value);
 		m = metric_find(t->metrics[i], mlen);
-		o = json_pack("{s:s, s:s}", "name", m->name, "label", m->label);
+		o = json_pack("{s:s, s:s}", "name", metric_names[m], "label", metric_labels[m]);
 		if (field != NULL) {
 			snprintf(key, sizeof(key), "%.*s", (int)flen, field);
 			json_object_set_new(o, "field", json_string(key));

@@ -30,12 +30,7 @@ struct srec {
 int
 stats_metric(const char *name)
 {
-	int m;
-
-	for (m = 0; name != NULL && m < METRIC_N; m++)
-		if (!strcmp(name, metric_names[m]))
-			return m;
-	return -1;
+	return name != NULL ? metric_find(name, strlen(name)) : -1;
 }
 
 static bool

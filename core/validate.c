@@ -192,7 +192,20 @@ validate_query_year(struct req *r, int *year)
 int
 validate_query_id(struct req *r, const char *key, const char *label, long long *id)
 {
-	return query_int(r, key, label, 0, 1, 9223372036854775807LL, id);
+	const char	*s = http_query(r, key);
+	char		*end, msg[128];
+
+	*id = 0;
+	if (s == NULL || *s == '\0')
+		return 0;
+	errno = 0;
+	*id = strtoll(s, &end, 10);
+	if (*s < '0' || *s > '9' || errno || *end != '\0' || *id <= 0) {
+		snprintf(msg, sizeof(msg), "%s须为正整数", label);
+		http_error(r, ERR_INVALID, msg, key);
+		return -1;
+	}
+	return 0;
 }
 
 int
