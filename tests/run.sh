@@ -13,6 +13,8 @@
 #      the installed yujing serves its report type;
 #   6. make distcheck (the release tarball builds and passes its tests).
 # Options: --quick skips 6; -k PATTERN runs only matching HTTP tests.
+# Environment: YJ_TEST_PORT (18080) and YJ_PLUGIN_PORT (18091), the HTTP
+# ports of the test stacks, so that two source trees can test at once.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"
@@ -113,10 +115,11 @@ trap cleanup EXIT
 stack down >/dev/null 2>&1 || true
 rm -rf .run/test
 # Every list of scores is scored in two threads, as a province's is.
-if stack up --port 18080 --no-build --bin build-asan/core/yujing --set scores_parallel_min=2 \
+TEST_PORT=${YJ_TEST_PORT:-18080}
+if stack up --port "$TEST_PORT" --no-build --bin build-asan/core/yujing --set scores_parallel_min=2 \
     > .run/stack.log 2>&1; then
 	pass 1
-	args=(--base http://127.0.0.1:18080 --stack test)
+	args=(--base "http://127.0.0.1:$TEST_PORT" --stack test)
 	[ -z "$pattern" ] || args+=(-k "$pattern")
 	python3 tests/http/run.py "${args[@]}" | tee .run/http.log
 	summary=$(tail -1 .run/http.log)
@@ -137,7 +140,7 @@ else
 fi
 
 step "an out-of-tree report-type plugin, built against the installed header"
-if tests/plugin-example/build.sh > .run/plugin-example.log 2>&1; then
+if PORT=${YJ_PLUGIN_PORT:-18091} tests/plugin-example/build.sh > .run/plugin-example.log 2>&1; then
 	cat .run/plugin-example.log; pass 1
 else
 	cat .run/plugin-example.log; fail 1 "tests/plugin-example/build.sh"
