@@ -82,3 +82,41 @@ export async function apiLogin(username) {
   }
   return { get: (p) => call('GET', p), post: (p, b) => call('POST', p, b ?? {}), patch: (p, b) => call('PATCH', p, b), del: (p) => call('DELETE', p) }
 }
+
+// Console errors a test did not provoke. A refusal the test asks for shows
+// in Chromium's console as "Failed to load resource: ... status of 409";
+// pass those statuses as expected.
+export function unexpectedErrors(page, statuses = []) {
+  return page.consoleErrors.filter((m) => {
+    const s = /status of (\d{3})/.exec(m)
+    return !(s && statuses.includes(Number(s[1])))
+  })
+}
+
+// Element Plus controls, found by their visible label as a user would.
+// A required field's label reads "*标题" to assistive technology (the
+// asterisk is CSS content), so names are matched with an optional "*".
+export const named = (label) => new RegExp('^\\*?\\s*' + label + '$')
+export async function choose(page, label, option) {
+  const box = page.getByRole('combobox', { name: named(label) })
+  await page.locator('.el-select__wrapper').filter({ has: box }).click()
+  await page.getByRole('option', { name: option, exact: true }).click()
+}
+export async function menu(page) {
+  return (await page.getByRole('navigation', { name: '我的工作' }).locator('.el-menu-item').allInnerTexts())
+    .map((t) => t.trim())
+}
+export async function go(page, entry) {
+  await page.getByRole('navigation', { name: '我的工作' }).getByRole('menuitem', { name: entry, exact: true }).click()
+}
+// The table row (or card at phone width) holding a text.
+export function row(page, text) {
+  return page.locator('.el-table__body tr, .card-item').filter({ hasText: text }).first()
+}
+// Radios and checkboxes by their text (Element Plus hides the <input>).
+export async function radio(scope, name) {
+  await scope.locator('.el-radio').filter({ hasText: new RegExp('^\\s*' + name + '\\s*$') }).click()
+}
+export function checkbox(scope, name) {
+  return scope.locator('.el-checkbox').filter({ hasText: new RegExp('^\\s*' + name + '\\s*$') })
+}

@@ -80,14 +80,26 @@ export const api = {
   upload: (path, blob) => request('POST', path, undefined, { raw: blob }),
 }
 
+// Whether this browser signed in last time: without it, the first page
+// (the login page) does not ask GET /api/session for a 401 it knows.
+const HINT = 'yj-signed-in'
+const hint = (on) => { try { if (on) localStorage.setItem(HINT, '1'); else localStorage.removeItem(HINT) } catch (e) { /* private mode */ } }
+const hinted = () => { try { return localStorage.getItem(HINT) === '1' } catch (e) { return true } }
+
 export async function login(username, password) {
   const data = await request('POST', '/session', { username, password }, { noRedirect: true })
   session.user = data.user
   session.csrf = data.csrf_token
+  hint(true)
   return data.user
 }
 
 export async function loadSession() {
+  if (!hinted()) {
+    session.user = null
+    session.checked = true
+    return null
+  }
   try {
     const data = await request('GET', '/session', undefined, { noRedirect: true })
     session.user = data.user
@@ -95,6 +107,7 @@ export async function loadSession() {
   } catch (e) {
     session.user = null
     session.csrf = null
+    hint(false)
   }
   session.checked = true
   return session.user
@@ -104,6 +117,7 @@ export async function logout() {
   try { await request('DELETE', '/session', undefined, { noRedirect: true }) } catch (e) { /* gone already */ }
   session.user = null
   session.csrf = null
+  hint(false)
 }
 
 export async function refreshUnread() {

@@ -1,6 +1,6 @@
 // Dictionaries and report types, read once per session and cached.
 import { reactive } from 'vue'
-import { api } from './client.js'
+import { api, session } from './client.js'
 
 const cache = {}
 export const dicts = reactive({ countries: [], industries: [], measure_types: [], regions: [] })
@@ -50,6 +50,7 @@ export function resetCaches() { typesPromise = null; reportTypes.list = [] }
 const pointNames = reactive({})
 export function pointName(id) {
   if (!id) return ''
+  if (session.user && session.user.role === 'editor') return ''   // the editor reads no points
   if (!(id in pointNames)) {
     pointNames[id] = ''
     api.get('/points/' + id).then((p) => { pointNames[id] = p.name }).catch(() => { pointNames[id] = '预警点 ' + id })
