@@ -73,7 +73,7 @@ export async function request(method, path, body, opts = {}) {
 
 export const api = {
   get: (path, params) => request('GET', path + query(params)),
-  post: (path, body) => request('POST', path, body === undefined ? {} : body),
+  post: (path, body) => request('POST', path, body),
   put: (path, body) => request('PUT', path, body),
   patch: (path, body) => request('PATCH', path, body),
   del: (path) => request('DELETE', path),
