@@ -96,9 +96,12 @@ h_rules_preview(struct req *r)
 		if (rules_score(&r->w->rules, &f[i], &cur, err, sizeof(err)) == 0) {
 			json_object_set_new(row, "current_total", num(cur.total));
 			json_object_set_new(row, "current_standard", json_string(cur.standard));
+			json_object_set_new(row, "current_items", result_json(&cur));
 			score_result_free(&cur);
-		} else
+		} else {
 			json_object_set_new(row, "current_total", json_null());
+			json_object_set_new(row, "current_items", json_array());
+		}
 		score_result_free(&s);
 		json_array_append_new(items, row);
 	}

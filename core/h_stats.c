@@ -15,6 +15,7 @@
 #include "facts_db.h"
 #include "handlers.h"
 #include "stats.h"
+#include "stats_charts.h"
 #include "validate.h"
 #include "worker.h"
 
@@ -127,6 +128,25 @@ h_stats_summary(struct req *r)
 	return;
 dberr:
 	app_db_error(r, rc);
+}
+
+/* ---- GET /api/stats/charts (the dashboard's charts) ------------------ */
+
+void
+h_stats_charts(struct req *r)
+{
+	const char	*city;
+	long long	 point;
+	json_t		*out;
+	int		 year, rc;
+
+	if (stats_scope(r, &year, &city, &point) == -1)
+		return;
+	if ((rc = stats_charts(&r->w->db, year, city, point, &out)) != DB_OK) {
+		app_db_error(r, rc);
+		return;
+	}
+	http_json(r, 200, out);
 }
 
 /* ---- GET /api/stats/points (条数详情) --------------------------------- */

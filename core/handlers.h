@@ -55,6 +55,7 @@ void	 h_stats_summary(struct req *);
 void	 h_stats_points(struct req *);
 void	 h_stats_records(struct req *);
 void	 h_stats_review_progress(struct req *);
+void	 h_stats_charts(struct req *);
 void	 h_exports_info_list_xlsx(struct req *);
 void	 h_exports_info_list_csv(struct req *);
 /* h_session.c */

@@ -47,6 +47,7 @@ const struct route app_routes[] = {
 	{ HTTP_GET,    "/api/scores",		h_scores_list,		ROLE_ADMIN | ROLE_PROVINCE | ROLE_CITY | ROLE_POINT, 0 },
 	{ HTTP_GET,    "/api/scores/{id}",	h_scores_get,		ROLE_ADMIN | ROLE_PROVINCE | ROLE_CITY | ROLE_POINT, 0 },
 	{ HTTP_GET,    "/api/stats/summary",	h_stats_summary,	ROLE_ANY, 0 },
+	{ HTTP_GET,    "/api/stats/charts",	h_stats_charts,		STAFF, 0 },
 	{ HTTP_GET,    "/api/stats/points",	h_stats_points,		STAFF, 0 },
 	{ HTTP_GET,    "/api/stats/points/{id}/records", h_stats_records, STAFF, 0 },
 	{ HTTP_GET,    "/api/stats/review-progress", h_stats_review_progress, ROLE_ADMIN | ROLE_PROVINCE | ROLE_CITY, 0 },

@@ -245,11 +245,18 @@ def test_preview_activates_nothing():
     scores_before = _scores(c)
     body = expect_json(_preview(c, full), 200, "preview of a full-marks candidate")
     current = {it["point_id"]: it["total"] for it in scores_before["items"]}
+    scores_items = {it["point_id"]: it["items"] for it in scores_before["items"]}
     for row in _check_rows(body, 2019):
         check(row["total"] == 50, "candidate total %r, want 50" % row["total"])
         check(row.get("current_total") == current.get(row["point_id"]),
               "current_total %r, the scores API says %r"
               % (row.get("current_total"), current.get(row["point_id"])))
+        # Item by item, the standard in force beside the candidate's.
+        now_items = [(x["key"], x["score"], x["max"], x["reason"]) for x in row.get("current_items", [])]
+        want_items = [(x["key"], x["score"], x["max"], x["reason"])
+                      for x in scores_items[row["point_id"]]]
+        check(now_items == want_items, "current_items %r, the scores API says %r" % (now_items, want_items))
+        check([x["score"] for x in row["items"]] == [x["max"] for x in row["items"]], "candidate items %r" % row)
     time.sleep(1.5)     # a watcher pass: still nothing changed
     check(rf.status(c) == before, "GET /api/rules changed after a preview:\n%r\n%r"
           % (before, rf.status(c)))

@@ -323,6 +323,40 @@ def test_stats_scripted_summary():
           "丽水's user, point A: %r" % summary(S["ls"], year=Y, point=A))
 
 
+def test_stats_charts_add_up_to_the_figures():
+    """/api/stats/charts: approved warning info by month (of first
+    submission), by city and by measure type; each series adds up to the
+    summary's 上报信息, and a city user sees its city only."""
+    S = scripted()
+    prov, Y, A = S["prov"], S["Y"], S["A"]
+    got = expect_json(prov.get("/api/stats/charts" + qs(year=Y, point=A)), 200, "charts of A")
+    _, recs = records(prov, A, "warning_info", Y)
+    months = [0] * 12
+    for r in recs:
+        months[int(r["submitted_at"][5:7]) - 1] += 1
+    check([m["count"] for m in got["by_month"]] == months and sum(months) == 7,
+          "charts of A by month %r, want %r" % (got["by_month"], months))
+    check({c["city"]: c["count"] for c in got["by_city"] if c["count"]} == {LISHUI: 7}
+          and len(got["by_city"]) == 11, "charts of A by city %r" % got["by_city"])
+    check({m["code"]: m["count"] for m in got["by_measure_type"] if m["count"]} == {"AD": 7}
+          and [m["code"] for m in got["by_measure_type"]][:2] == ["AD", "CVD"],
+          "charts of A by measure type %r" % got["by_measure_type"])
+    for who in (prov, S["ls"]):
+        city = expect_json(who.get("/api/stats/charts" + qs(year=Y, city=LISHUI)), 200, "charts of 丽水")
+        want = summary(prov, year=Y, city=LISHUI)["warning_info"]
+        for series in ("by_month", "by_city", "by_measure_type"):
+            check(sum(x["count"] for x in city[series]) == want,
+                  "charts of 丽水 %s add up to %d, want %d" % (series, sum(x["count"] for x in city[series]), want))
+    mine = expect_json(S["ls"].get("/api/stats/charts" + qs(year=Y, city="330100")), 200, "丽水 asks 杭州")
+    check([c["city"] for c in mine["by_city"]] == [LISHUI], "a city user sees cities %r" % mine["by_city"])
+    whole = expect_json(prov.get("/api/stats/charts" + qs(year=Y)), 200, "charts of the province")
+    check(sum(x["count"] for x in whole["by_city"]) == summary(prov, year=Y)["warning_info"],
+          "the province's charts do not add up to its summary")
+    assert_error(S["ed"].get("/api/stats/charts"), 403, "forbidden")
+    assert_error(prov.get("/api/stats/charts?year=1999"), 400, "invalid", "year")
+    assert_error(prov.get("/api/stats/charts?city=999999"), 400, "invalid", "city")
+
+
 def test_stats_formal_points_only():
     S = scripted()
     prov, Y, C = S["prov"], S["Y"], S["C"]
