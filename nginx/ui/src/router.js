@@ -30,6 +30,17 @@ const routes = [
       { path: 'list/:type', ...R(['province', 'city'], () => import('./areas/province/TypeList.vue'), true) },
       { path: 'internal', ...R(['province'], () => import('./areas/province/InternalExchange.vue')) },
       { path: 'notices', ...R(['province'], () => import('./areas/province/Notices.vue')) },
+      // 统计分析, 预警点管理, 评分标准, 账号管理
+      { path: 'stats', ...R(['province', 'city'], () => import('./areas/stats/Dashboard.vue')) },
+      { path: 'stats/records/:id', ...R(['province', 'city'], () => import('./areas/stats/Records.vue'),
+        (r) => ({ id: Number(r.params.id), metric: String(r.query.metric || ''), year: String(r.query.year || new Date().getFullYear()) })) },
+      { path: 'scores/:id', ...R(['province', 'city', 'point'], () => import('./areas/stats/ScorePage.vue'),
+        (r) => ({ id: Number(r.params.id), year: String(r.query.year || new Date().getFullYear()) })) },
+      { path: 'points', ...R(['admin', 'province', 'city'], () => import('./areas/points/PointList.vue')) },
+      { path: 'points/:id', ...R(['admin', 'province', 'city', 'point'], () => import('./areas/points/PointPage.vue'), (r) => ({ id: Number(r.params.id) })) },
+      { path: 'rules', ...R(['admin', 'province'], () => import('./areas/rules/Rules.vue')) },
+      { path: 'rules/preview', ...R(['admin', 'province'], () => import('./areas/rules/RulesPreview.vue')) },
+      { path: 'users', ...R(['admin'], () => import('./areas/admin/Users.vue')) },
       // 杂志编辑
       { path: 'magazine', ...R(['editor'], () => import('./areas/magazine/Magazine.vue')) },
       { path: 'magazine/:id', ...R(['editor'], () => import('./areas/magazine/MagazineItem.vue'), (r) => ({ id: Number(r.params.id) })) },

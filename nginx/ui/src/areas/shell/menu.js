@@ -15,27 +15,37 @@ export function menuFor(user, types) {
     return [
       { label: '我的报送', path: '/my' },
       ...types.filter((t) => t.can_submit).sort(byOrder).map((t) => ({ label: menuLabelOfType[t.name] || t.label, path: '/my/' + t.name })),
+      ...(user.point_id ? [{ label: '预警点信息', path: '/points/' + user.point_id }] : []),
     ]
   case 'city':
     return [
       { label: '原创预警信息审核', path: '/review' },
       { label: '商务局预警信息', path: '/city-info' },
       { label: '地市审核进度查询', path: '/progress' },
+      { label: '预警点管理', path: '/points' },
+      { label: '统计分析', path: '/stats' },
     ]
   case 'province':
     return [
       { label: '原创预警信息审核', path: '/review' },
       { label: '审核意见配置', path: '/opinions' },
       { label: '地市审核进度查询', path: '/progress' },
+      { label: '预警点管理', path: '/points' },
       { label: '季度形势分析', path: '/list/quarterly_analysis' },
       { label: '年度工作总结', path: '/list/annual_summary' },
+      { label: '统计分析', path: '/stats' },
       { label: '内部交流', path: '/internal' },
       { label: '下发信息', path: '/notices' },
+      { label: '评分标准', path: '/rules' },
     ]
   case 'editor':
     return [{ label: '期刊杂志', path: '/magazine' }]
   case 'admin':
-    return [{ label: '帮助中心', path: '/help' }]
+    return [
+      { label: '账号管理', path: '/users' },
+      { label: '预警点管理', path: '/points' },
+      { label: '评分标准', path: '/rules' },
+    ]
   }
   return []
 }
@@ -44,8 +54,9 @@ export function homeFor(user) {
   switch (user && user.role) {
   case 'point': return '/my'
   case 'city': return '/review'
-  case 'province': return '/review'
+  case 'province': return '/stats'
   case 'editor': return '/magazine'
+  case 'admin': return '/users'
   default: return '/help'
   }
 }
