@@ -97,10 +97,13 @@ export function unexpectedErrors(page, statuses = []) {
 // A required field's label reads "*标题" to assistive technology (the
 // asterisk is CSS content), so names are matched with an optional "*".
 export const named = (label) => new RegExp('^\\*?\\s*' + label + '$')
-export async function choose(page, label, option) {
+// scope: the page, or a part of it (a dialog); the options open in a
+// popper at the end of the page.
+export async function choose(scope, label, option) {
+  const page = typeof scope.page === 'function' ? scope.page() : scope
   const box = page.getByRole('combobox', { name: named(label) })
-  await page.locator('.el-select__wrapper').filter({ has: box }).click()
-  await page.getByRole('option', { name: option, exact: true }).click()
+  await scope.locator('.el-select__wrapper').filter({ has: box }).click()
+  await page.getByRole('option', { name: option, exact: true }).locator('visible=true').click()
 }
 export async function menu(page) {
   return (await page.getByRole('navigation', { name: '我的工作' }).locator('.el-menu-item').allInnerTexts())
