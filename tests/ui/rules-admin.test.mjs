@@ -59,14 +59,15 @@ test('评分标准: the files in force with their sha256; a refused file shows i
 test('试算: a changed standard loaded from disk shows the differences point by point and item by item', async () => {
   const tail = '  return { items = items, total = total }\n'
   assert.ok(SHIPPED.includes(tail), 'the shipped 2019.lua no longer ends its score function with the expected line')
-  // The candidate: the basic-info item worth its full 5 for everyone.
-  const cand = SHIPPED.replace(tail, '  for _, it in ipairs(items) do\n    if it.key == "upkeep_basic" and it.score < it.max then\n' +
+  // The candidate: the basic-info item worth its full 5 for every point of 杭州市.
+  const cand = SHIPPED.replace(tail, '  for _, it in ipairs(items) do\n    if it.key == "upkeep_basic" and it.score < it.max and facts.point.city == "330100" then\n' +
     '      total = total + (it.max - it.score); it.score = it.max; it.reason = "试算：一律满分"\n    end\n  end\n' + tail)
   const file = join(tmp, '2019.lua')
   writeFileSync(file, cand)
   const want = await api.province.post('/rules/preview?page=1&per_page=20', { year: 2019, source: cand })
   const changed = want.items.filter((r) => r.total !== r.current_total)
   assert.ok(changed.length > 0 && changed.length < want.items.length, 'some points change, not all')
+  assert.ok(changed.every((r) => r.city === '330100'))
   const p = await L.rolePage('province')
   await L.go(p, '评分标准')
   await p.getByRole('button', { name: '试算评分标准' }).click()
