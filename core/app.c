@@ -78,7 +78,7 @@ app_dispatch(struct req *r)
 {
 	const struct route *rt;
 	unsigned	 allowed;
-	char		 allow[64];
+	char		 allow[64], msg[96];
 
 	rt = router_match(app_routes, app_nroutes, r->method, r->path,
 	    r->params, &r->nparams, &allowed);
@@ -93,6 +93,17 @@ app_dispatch(struct req *r)
 		return;
 	}
 	r->route = rt;
+	/* Uploads (raw bodies) have their own limit; http_parse read up to
+	 * the larger of the two. */
+	if ((rt->flags & RF_RAW) && r->body_len > r->w->cfg->max_attachment) {
+		snprintf(msg, sizeof(msg), "附件过大：不能超过 %zu KiB", r->w->cfg->max_attachment / 1024);
+		http_error(r, ERR_TOO_LARGE, msg, NULL);
+		return;
+	}
+	if (!(rt->flags & RF_RAW) && r->body_len > r->w->cfg->max_body) {
+		http_error(r, ERR_TOO_LARGE, "请求体过大", NULL);
+		return;
+	}
 
 	if (!(rt->flags & RF_PUBLIC)) {
 		if (authenticate(r) == -1)

@@ -21,6 +21,7 @@ struct config {
 	int	 db_rw_timeout;		/* seconds, per read or write */
 	char	*sql_dir;		/* numbered migrations */
 	size_t	 max_body;		/* bytes */
+	size_t	 max_attachment;	/* bytes of an upload (RF_RAW routes) */
 	size_t	 max_header;		/* bytes of all request headers */
 	size_t	 max_query;		/* bytes of the query string */
 	int	 session_ttl;		/* seconds */
@@ -35,6 +36,7 @@ struct config {
 	size_t	 rules_memory_limit;	/* bytes per Lua state */
 	size_t	 rules_instruction_limit; /* Lua instructions per call */
 	char	*plugins_dir;		/* report-type plugins, *.so */
+	char	*log_file;		/* empty: stderr (the journal under systemd) */
 };
 
 /* Fills defaults, then reads path (NULL: defaults only).  On error returns

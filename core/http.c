@@ -260,7 +260,7 @@ http_parse(struct req *r, char **env, http_reader rd, void *arg,
 			return -1;
 		}
 	}
-	if (clen > lim->max_body) {
+	if (clen > (lim->max_attachment > lim->max_body ? lim->max_attachment : lim->max_body)) {
 		/* Drain what the web server already sent so that the kept
 		 * connection stays usable; nginx caps it anyway. */
 		while (rd != NULL && (got = rd(arg, junk, sizeof(junk))) > 0)

@@ -39,7 +39,8 @@ enum http_err {
 };
 
 struct http_limits {
-	size_t	 max_body;
+	size_t	 max_body;		/* of a JSON body */
+	size_t	 max_attachment;	/* of an upload; http_parse reads up to the larger */
 	size_t	 max_header;
 	size_t	 max_query;
 };

@@ -2,6 +2,7 @@
  * user. */
 #include "conf.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,23 +23,109 @@
 #include "stats.h"
 #include "users.h"
 
+/* Every command: its words, its synopsis and what it does, for
+ * "yujing --help", "yujing help COMMAND" and "yujing COMMAND --help". */
+static const struct command_help {
+	const char	*words;		/* "stats rebuild" */
+	const char	*synopsis;
+	const char	*text;
+} commands[] = {
+	{ "", "yujing [-c FILE]",
+	  "Serve FastCGI requests on the socket of \"listen\" with \"threads\" worker threads,\n"
+	  "in the foreground, one log line per request (stderr, the journal under systemd,\n"
+	  "or log_file).  SIGTERM and SIGINT: stop accepting, finish the requests in\n"
+	  "flight, exit 0.  SIGHUP: reload the rules.  SIGUSR1: reopen log_file." },
+	{ "-t", "yujing -t [-c FILE] [dump]",
+	  "Check the configuration file and exit (0: valid), as nginx -t does; with\n"
+	  "\"dump\", print every key with its value (db_password as \"(set)\")." },
+	{ "migrate", "yujing migrate [-c FILE]",
+	  "Apply the numbered migrations sql_dir/NNN_*.sql not applied yet (table\n"
+	  "schema_version), then fill a statistics table that is new from what is there.\n"
+	  "Shows each migration and its time (and MariaDB's progress of a long ALTER) on\n"
+	  "stderr.  Running it again changes nothing." },
+	{ "user add", "yujing user add [-c FILE] --username NAME [--name 姓名] --role ROLE\n"
+	  "                [--point ID] [--city CODE]",
+	  "Create an account; the password is read from standard input (not echoed on a\n"
+	  "terminal).  ROLE: admin, province, city (needs --city), point (needs --point),\n"
+	  "editor." },
+	{ "hash-password", "yujing hash-password",
+	  "Print the argon2id hash of the password read from standard input." },
+	{ "rules check", "yujing rules check [-c FILE] RULE.lua...",
+	  "Check rule files before deploying them: syntax, the sandbox, a run against\n"
+	  "built-in facts.  Prints file:line: reason and exits 1 on a problem." },
+	{ "rules test", "yujing rules test [-c FILE] DIR",
+	  "Run the cases DIR/<year>.test.lua against DIR/<year>.lua; ends with\n"
+	  "\"N passed, M failed\" (exit 1 when one failed)." },
+	{ "rules bench", "yujing rules bench [-c FILE] DIR [N]",
+	  "Score N (10000) synthetic points with every standard in DIR/scoring, against\n"
+	  "a trivial standard, and time a reload." },
+	{ "plugins check", "yujing plugins check DIR",
+	  "Load the report-type plugins in DIR as yujing does at start and list them with\n"
+	  "their fields; prints refused: FILE: reason and exits 1 on a problem." },
+	{ "stats rebuild", "yujing stats rebuild [-c FILE]",
+	  "Rewrite stat_records from a recount of every submission, in batches of 5000\n"
+	  "(each its own transaction), then stat_totals.  Safe while yujing runs; the\n"
+	  "figures may be off until it ends.  Progress on stderr." },
+	{ "stats verify", "yujing stats verify [-c FILE]",
+	  "Recount every submission and compare with stat_records, and those rows with\n"
+	  "stat_totals; exit 0 when equal, 1 with each difference.  Progress on stderr." },
+	{ "help", "yujing help [COMMAND]", "Show the help of every command, or of one." },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: yujing [-c FILE]               serve FastCGI requests\n"
-	    "       yujing -t [-c FILE]            check the configuration and exit\n"
-	    "       yujing migrate [-c FILE]       apply the database migrations\n"
-	    "       yujing user add [-c FILE] --username NAME --name 姓名 --role ROLE\n"
-	    "                       [--point ID] [--city CODE]   (password on stdin)\n"
-	    "       yujing hash-password           print the argon2id hash of stdin's line\n"
-	    "       yujing rules check [-c FILE] RULE.lua...  check rule files before deploying\n"
-	    "       yujing rules test [-c FILE] DIR            run DIR/<year>.test.lua cases\n"
-	    "       yujing rules bench [-c FILE] DIR [N]       time scoring N points and a reload\n"
-	    "       yujing plugins check DIR       load the report-type plugins in DIR and list them\n"
-	    "       yujing stats rebuild [-c FILE] recount every submission into the statistics\n"
-	    "       yujing stats verify [-c FILE]  compare the statistics with a recount (exit 1 if they differ)\n"
-	    "       yujing -v                      print the version\n");
+	size_t i;
+
+	fprintf(f, "usage:");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "%s%s\n", i == 0 ? " " : "       ", commands[i].synopsis);
+	fprintf(f, "       yujing --version\n"
+	    "FILE: the configuration, by default " SYSCONFDIR "/yujing/yujing.conf.\n"
+	    "\"yujing help COMMAND\" or \"yujing COMMAND --help\" says more about one.\n");
+}
+
+/* The help of the command named by words[0..n-1] ("stats", "rebuild"). */
+static int
+help(int n, char **words)
+{
+	char	 name[64] = "";
+	size_t	 i;
+	int	 k;
+
+	for (k = 0; k < n && k < 2; k++)
+		if (strcmp(words[k], "--help") && strcmp(words[k], "-h"))
+			snprintf(name + strlen(name), sizeof(name) - strlen(name), "%s%s",
+			    name[0] ? " " : "", words[k]);
+	if (name[0] == '\0') {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].words, name) ||
+		    (strchr(name, ' ') == NULL && !strncmp(commands[i].words, name, strlen(name)) &&
+		    commands[i].words[strlen(name)] == ' '))
+			printf("usage: %s\n%s\n\n", commands[i].synopsis, commands[i].text);
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].words, name) ||
+		    (!strncmp(commands[i].words, name, strlen(name)) &&
+		    commands[i].words[strlen(name)] == ' '))
+			return 0;
+	fprintf(stderr, "yujing: no command \"%s\"; yujing --help lists them\n", name);
+	return 2;
+}
+
+/* Whether argv holds --help or -h (the help of that command). */
+static bool
+wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
 }
 
 static void
@@ -267,20 +354,30 @@ main(int argc, char **argv)
 {
 	struct config		 cfg;
 	struct users_input	 in;
+	static const struct option top[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char		*conf = NULL, *cmd = NULL;
 	char			 err[1024];
 	int			 c, test = 0, rc;
 
-	while ((c = getopt(argc, argv, "+c:thv")) != -1)
+	while ((c = getopt_long(argc, argv, "+c:thvV", top, NULL)) != -1)
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 't': test = 1; break;
-		case 'v': printf("yujing %s\n", PACKAGE_VERSION); return 0;
+		case 'v': case 'V': printf("yujing %s\n", PACKAGE_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	argc -= optind;
 	argv += optind;
+	if (argc > 0 && !strcmp(argv[0], "help"))
+		return help(argc - 1, argv + 1);
+	if (argc > 0 && wants_help(argc, argv))
+		return help(argc, argv);
 
 	if (sodium_init() < 0) {
 		fprintf(stderr, "yujing: libsodium failed to initialise\n");
@@ -351,8 +448,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "yujing: cannot initialise the MariaDB client library\n");
 		return 1;
 	}
-	if (cmd == NULL)
+	if (cmd == NULL) {
+		if (log_open(cfg.log_file) != 0) {
+			fprintf(stderr, "yujing: log_file %s: %s\n", cfg.log_file, strerror(errno));
+			mysql_library_end();
+			config_free(&cfg);
+			return 1;
+		}
 		rc = server_run(&cfg);
+	}
 	else if (!strcmp(cmd, "migrate")) {
 		/* A new statistics table is filled from what is there. */
 		if ((rc = migrate_run(&cfg, 1)) == 0)

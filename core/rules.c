@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "metrics.h"
 
 #define MAX_FILES 64
 
@@ -562,6 +563,7 @@ consider(const char *name, int year, const char *path, struct buf *b)
 			snprintf(f->refused_sha, sizeof(f->refused_sha), "%s", sha);
 		}
 		pthread_mutex_unlock(&reg.mu);
+		metrics_rules_event(false);
 		log_err("rules: %s refused, %s: %s", name,
 		    f && f->src ? "the previous version stays in force" : "nothing in force", err);
 		return 0;
@@ -588,6 +590,7 @@ consider(const char *name, int year, const char *path, struct buf *b)
 	f->error[0] = f->refused_sha[0] = '\0';
 	changed = 1;
 	pthread_mutex_unlock(&reg.mu);
+	metrics_rules_event(true);
 	log_info("rules: %s loaded (sha256 %.12s…)", name, sha);
 	return changed;
 }

@@ -16,7 +16,8 @@ commands:
   status       show what runs (exit status 1 unless all three run)
   db-stop      stop the private MariaDB only
   db-start     start the private MariaDB only
-  app-restart  restart yujing only
+  app-restart  restart yujing only (with --bin, --plugins: that binary,
+               those plugins)
 
 options:
   --name NAME     stack name; state in .run/NAME/ (default demo)
@@ -36,14 +37,14 @@ EOF
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
-cmd="" name=demo port="" bin="" threads="" plugins="" build=yes demo=yes extra=""
+cmd="" name=demo port="" bin="" threads="" plugins="" plugins_given=no build=yes demo=yes extra=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=${2:?--name needs a value}; shift ;;
 	--port) port=${2:?--port needs a value}; shift ;;
 	--bin) bin=${2:?--bin needs a value}; shift ;;
 	--threads) threads=${2:?--threads needs a value}; shift ;;
-	--plugins) plugins=${2:?--plugins needs a value}; shift ;;
+	--plugins) plugins=${2:?--plugins needs a value}; plugins_given=yes; shift ;;
 	--no-build) build=no ;;
 	--no-demo) demo=no ;;
 	--set) case ${2:-} in [a-z]*=*) ;; *) usage >&2; exit 2 ;; esac
@@ -242,6 +243,7 @@ write_configs() {
 		URL=$URL
 		PORT=$port
 		THREADS=$threads
+		BACKLOG=$(printf '%s' "$extra" | sed -n 's/^backlog = //p' | tail -1 | grep . || echo 1024)
 		RUN=$RUN
 		CONF=$CONF
 		DB_SOCKET=$DB_SOCKET
@@ -435,6 +437,14 @@ status) status ;;
 db-stop) db_stop ;;
 db-start) db_start ;;
 app-restart)
+	# --plugins: serve those plugins from now on (the configuration
+	# keeps them for the next restarts; "up" writes its own again).
+	if [ "$plugins_given" = yes ]; then
+		[ -f "$CONF" ] || die "no $(rel "$CONF"); run: tests/stack.sh up --name $name"
+		[ -d "$plugins" ] || die "--plugins: no folder $plugins"
+		sed "s|^plugins_dir = .*|plugins_dir = $plugins|" "$CONF" | write_file "$CONF" 600
+		say "plugins_dir: $plugins"
+	fi
 	app_stop
 	app_start
 	;;
