@@ -27,6 +27,10 @@ for p in $nginx_flavours; do
 	installed "$p" && have_nginx=yes
 done
 [ "$have_nginx" = yes ] || missing="$missing nginx"
+# The web UI's build runs npm. Debian ships it as its own package; a Node
+# from elsewhere (which may conflict with Debian's npm package) brings its
+# own, so ask for npm only when the command is missing.
+command -v npm >/dev/null 2>&1 || installed npm || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 
 echo "deps: installing$missing"

@@ -11,8 +11,11 @@
 #   5. an out-of-tree plugin (tests/plugin-example/build.sh): make install
 #      into a staging dir, build against the installed header and .pc, and
 #      the installed yujing serves its report type;
-#   6. make distcheck (the release tarball builds and passes its tests).
-# Options: --quick skips 6; -k PATTERN runs only matching HTTP tests.
+#   6. the browser tests (tests/ui/*.test.mjs): Debian's Chromium driven by
+#      playwright-core through every role's screens, against a fresh stack
+#      in .run/ui-test; screenshots at both widths kept in .run/ui/;
+#   7. make distcheck (the release tarball builds and passes its tests).
+# Options: --quick skips 7; -k PATTERN runs only matching HTTP tests.
 # Environment: YJ_TEST_PORT (18080) and YJ_PLUGIN_PORT (18091), the HTTP
 # ports of the test stacks, so that two source trees can test at once.
 set -u
@@ -65,6 +68,12 @@ if build build && (cd build && make -j"$JOBS" -s check) > .run/check.log 2>&1; t
 cat .run/check.log | grep -E '^(PASS|FAIL|ERROR|# )' || true
 if [ -x build/core/yujing ]; then pass 1; else fail 1 "build (see above)"; cat .run/check.log | tail -30; fi
 count_make_check .run/check.log "unit tests"
+# The web UI (nginx/ui, Node) into nginx/www: the stacks below serve it.
+if nginx/ui/build.sh > .run/build-ui.log 2>&1; then
+	echo "ok - web UI build ($(tail -1 .run/build-ui.log))"; pass 1
+else
+	tail -30 .run/build-ui.log; fail 1 "the web UI build (nginx/ui/build.sh)"
+fi
 
 step "unit tests under valgrind"
 for t in build/tests/unit/test-*; do
@@ -110,13 +119,13 @@ count_make_check .run/check-asan.log "unit tests (ASan/UBSan)"
 
 step "HTTP tests against nginx + yujing (ASan/UBSan) + MariaDB"
 stack() { tests/stack.sh "$@" --name test; }
-cleanup() { stack down >/dev/null 2>&1 || true; }
+cleanup() { stack down >/dev/null 2>&1 || true; tests/stack.sh down --name ui-test >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 stack down >/dev/null 2>&1 || true
 rm -rf .run/test
 # Every list of scores is scored in two threads, as a province's is.
 TEST_PORT=${YJ_TEST_PORT:-18080}
-if stack up --port "$TEST_PORT" --no-build --bin build-asan/core/yujing --set scores_parallel_min=2 \
+if stack up --port "$TEST_PORT" --no-build --no-demo-items --bin build-asan/core/yujing --set scores_parallel_min=2 \
     > .run/stack.log 2>&1; then
 	pass 1
 	args=(--base "http://127.0.0.1:$TEST_PORT" --stack test)
@@ -146,6 +155,30 @@ else
 	cat .run/plugin-example.log; fail 1 "tests/plugin-example/build.sh"
 fi
 
+step "browser tests: Chromium through the web UI (playwright-core)"
+# A stack of its own on the HTTP tests' port (that stack is down by now):
+# demo accounts and points, no demo submissions; the tests make their own.
+uistack() { tests/stack.sh "$@" --name ui-test; }
+uistack down >/dev/null 2>&1 || true
+rm -rf .run/ui-test .run/ui
+ui_start=$(date +%s)
+if [ -n "$pattern" ]; then
+	echo "skipped (-k runs HTTP tests only)"
+elif uistack up --port "$TEST_PORT" --no-build --no-demo-items > .run/stack.log 2>&1; then
+	YJ_UI_BASE="http://127.0.0.1:$TEST_PORT" node --test --test-concurrency=1 tests/ui/*.test.mjs > .run/ui.log 2>&1
+	grep -E '^(not )?ok |^# (tests|pass|fail)' .run/ui.log
+	grep -q '^not ok' .run/ui.log && grep -B2 -A30 '^not ok' .run/ui.log | grep -v '^ *\[2m' | head -120
+	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' .run/ui.log)
+	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' .run/ui.log)
+	if [ -z "$p" ]; then tail -30 .run/ui.log; fail 1 "browser tests did not finish"; else
+		pass "$p"; [ "$f" -eq 0 ] || fail "$f" "browser tests (see above; log .run/ui.log, screenshots .run/ui/)"; fi
+	echo "browser tests: $(($(date +%s) - ui_start)) s, screenshots in .run/ui/"
+else
+	cat .run/stack.log
+	fail 1 "the browser tests' stack did not start"
+fi
+uistack down >/dev/null 2>&1 || true
+
 if [ "$quick" = no ]; then
 	step "make distcheck"
 	if (cd build && make -s distcheck) > .run/distcheck.log 2>&1; then
@@ -155,7 +188,7 @@ if [ "$quick" = no ]; then
 	fi
 fi
 
-rm -f .run/plugin-example.log .run/check.log .run/check-asan.log .run/valgrind.log .run/rules.log .run/http.log .run/stack.log .run/distcheck.log
+rm -f .run/build-ui.log .run/plugin-example.log .run/check.log .run/check-asan.log .run/valgrind.log .run/rules.log .run/http.log .run/stack.log .run/distcheck.log
 [ -z "$failures" ] || printf '\nfailed:%s\n' "$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

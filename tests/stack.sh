@@ -28,7 +28,9 @@ options:
   --plugins DIR   plugins_dir, the report-type plugins (default: the ones
                   built next to the binary, BUILD/plugins/.libs)
   --no-build      skip autogen/configure/make
-  --no-demo       skip sql/demo/*.sql
+  --no-demo       skip sql/demo/*.sql and the demo submissions
+  --no-demo-items skip the demo submissions only (tests/demo-items.py:
+                  two years of items in every state, made through the API)
   --set KEY=VALUE a yujing.conf line added to the generated configuration
                   (repeatable), e.g. --set scores_parallel_min=2
 EOF
@@ -37,7 +39,7 @@ EOF
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
-cmd="" name=demo port="" bin="" threads="" plugins="" plugins_given=no build=yes demo=yes extra=""
+cmd="" name=demo port="" bin="" threads="" plugins="" plugins_given=no build=yes demo=yes items=yes extra=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=${2:?--name needs a value}; shift ;;
@@ -47,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--plugins) plugins=${2:?--plugins needs a value}; plugins_given=yes; shift ;;
 	--no-build) build=no ;;
 	--no-demo) demo=no ;;
+	--no-demo-items) items=no ;;
 	--set) case ${2:-} in [a-z]*=*) ;; *) usage >&2; exit 2 ;; esac
 		extra="$extra${2%%=*} = ${2#*=}
 "; shift ;;
@@ -265,6 +268,9 @@ build() {
 	fi
 	make -C build -j2 >"$RUN/build.log" 2>&1 \
 	    || { show_log "$RUN/build.log"; die "make failed (full log: $(rel "$RUN/build.log"))"; }
+	# The web UI (nginx/ui) into nginx/www, when its sources changed.
+	"$ROOT/nginx/ui/build.sh" >"$RUN/build-ui.log" 2>&1 \
+	    || { show_log "$RUN/build-ui.log"; die "the web UI build failed (full log: $(rel "$RUN/build-ui.log"))"; }
 	say "build: ok"
 }
 
@@ -412,6 +418,12 @@ up)
 	app_start
 	nginx_start
 	wait_health
+	if [ "$demo" = yes ] && [ "$items" = yes ]; then
+		python3 "$ROOT/tests/demo-items.py" --url "$URL" --conf "$CONF" --bin "$bin" \
+		    --socket "$DB_SOCKET" --dbuser "$DBADMIN" >"$RUN/demo-items.log" 2>&1 \
+		    || { show_log "$RUN/demo-items.log"; die "loading the demo submissions failed"; }
+		say "demo items: $(tail -1 "$RUN/demo-items.log")"
+	fi
 	echo
 	echo "yujing ($name) runs at $URL"
 	if [ "$demo" = yes ]; then

@@ -92,7 +92,7 @@ fi
 # 4. The installed yujing serves the example's report type.
 "$ROOT/tests/stack.sh" down --name "$NAME" >/dev/null 2>&1 || true
 rm -rf "$ROOT/.run/$NAME"
-if ! "$ROOT/tests/stack.sh" up --name "$NAME" --port "$PORT" --no-build \
+if ! "$ROOT/tests/stack.sh" up --name "$NAME" --port "$PORT" --no-build --no-demo-items \
     --bin "$bin" --plugins "$TMP/plugins" >"$TMP/stack.log" 2>&1; then
 	cat "$TMP/stack.log"
 	die "the stack did not start with plugins_dir holding the example"
@@ -181,5 +181,16 @@ then
 	ok "a monthly_export item is validated by the plugin, submitted and passed over HTTP"
 else
 	not_ok "a monthly_export item is validated by the plugin, submitted and passed over HTTP"
+fi
+# 5. The web UI gets the type's form from /api/report-types alone (when the
+#    UI and its browser test tools are built: tests/run.sh builds them).
+if [ -f "$ROOT/nginx/www/index.html" ] && [ -d "$ROOT/nginx/ui/node_modules/playwright-core" ] && [ -x /usr/bin/chromium ]; then
+	if YJ_UI_BASE=$URL node "$ROOT/tests/ui/plugin-form.mjs" >"$TMP/ui.log" 2>&1; then
+		cat "$TMP/ui.log"
+	else
+		tail -30 "$TMP/ui.log"; not_ok "the web UI builds monthly_export's form from /api/report-types"
+	fi
+else
+	echo "skip - the web UI form of monthly_export: nginx/ui is not built (nginx/ui/build.sh)"
 fi
 exit $failed

@@ -1,0 +1,57 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, loadSession, setUnauthenticatedHandler } from './api/client.js'
+import { homeFor } from './areas/shell/menu.js'
+import Layout from './areas/shell/Layout.vue'
+import Login from './areas/shell/Login.vue'
+
+const R = (roles, component, props) => ({ meta: { roles }, component, props })
+const all = ['admin', 'province', 'city', 'point', 'editor']
+
+const routes = [
+  { path: '/login', component: Login, meta: { public: true } },
+  {
+    path: '/', component: Layout, children: [
+      { path: '', redirect: () => homeFor(session.user) },
+      { path: 'messages', ...R(all, () => import('./areas/shell/Messages.vue')) },
+      { path: 'account', ...R(all, () => import('./areas/shell/Account.vue')) },
+      { path: 'help', ...R(all, () => import('./areas/shell/Help.vue')) },
+      // 预警点
+      { path: 'my', ...R(['point'], () => import('./areas/point/MySubmissions.vue'), { type: '' }) },
+      { path: 'my/:type', ...R(['point'], () => import('./areas/point/MySubmissions.vue'), true) },
+      { path: 'new/:type', ...R(['point', 'city', 'province'], () => import('./areas/point/EditSubmission.vue'), true) },
+      { path: 'submissions/:id', ...R(all, () => import('./areas/point/SubmissionPage.vue'), (r) => ({ id: Number(r.params.id) })) },
+      { path: 'submissions/:id/edit', ...R(['point', 'city', 'province'], () => import('./areas/point/EditSubmission.vue'), (r) => ({ id: Number(r.params.id) })) },
+      // 地市商务局, 省商务厅
+      { path: 'review', ...R(['city', 'province'], () => import('./areas/review/ReviewQueue.vue')) },
+      { path: 'review/:id', ...R(['city', 'province'], () => import('./areas/review/ReviewPage.vue'), (r) => ({ id: Number(r.params.id) })) },
+      { path: 'opinions', ...R(['province', 'city'], () => import('./areas/review/Opinions.vue')) },
+      { path: 'progress', ...R(['province', 'city'], () => import('./areas/review/Progress.vue')) },
+      { path: 'city-info', ...R(['city'], () => import('./areas/point/MySubmissions.vue'), { type: 'warning_info' }) },
+      { path: 'list/:type', ...R(['province', 'city'], () => import('./areas/province/TypeList.vue'), true) },
+      { path: 'internal', ...R(['province'], () => import('./areas/province/InternalExchange.vue')) },
+      { path: 'notices', ...R(['province'], () => import('./areas/province/Notices.vue')) },
+      // 杂志编辑
+      { path: 'magazine', ...R(['editor'], () => import('./areas/magazine/Magazine.vue')) },
+      { path: 'magazine/:id', ...R(['editor'], () => import('./areas/magazine/MagazineItem.vue'), (r) => ({ id: Number(r.params.id) })) },
+      { path: ':rest(.*)*', ...R(all, () => import('./areas/shell/NotFound.vue')) },
+    ],
+  },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach(async (to) => {
+  if (!session.checked) await loadSession()
+  if (to.meta.public) return true
+  if (!session.user) return { path: '/login', query: { redirect: to.fullPath } }
+  const roles = to.meta.roles
+  if (roles && !roles.includes(session.user.role)) return { path: '/forbidden-' + session.user.role, replace: true }
+  return true
+})
+
+// A 401 from any call: back to the login page, then back here.
+setUnauthenticatedHandler(() => {
+  const here = router.currentRoute.value
+  if (here.path === '/login') return
+  router.push({ path: '/login', query: { redirect: here.fullPath, expired: '1' } })
+})
