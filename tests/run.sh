@@ -8,6 +8,8 @@
 #   4. the HTTP tests against the real stack: nginx + the ASan/UBSan yujing +
 #      a private MariaDB, started fresh in .run/test and stopped at the end;
 #      the yujing log must hold no sanitizer report;
+#   4b. the deploy steps (tests/deploy/check.sh): make install, conffiles,
+#      the systemd unit verified and its ExecStart run as its user;
 #   5. an out-of-tree plugin (tests/plugin-example/build.sh): make install
 #      into a staging dir, build against the installed header and .pc, and
 #      the installed yujing serves its report type;
@@ -140,6 +142,15 @@ else
 	cat .run/stack.log
 	fail 1 "the test stack did not start"
 fi
+
+step "deploying: make install, the systemd unit, its user, its ExecStart as that user"
+# Against the test stack's MariaDB, still up (its yujing is stopped by now).
+if STACK_CONF=.run/test/yujing.conf tests/deploy/check.sh > .run/deploy.log 2>&1; then
+	cat .run/deploy.log; pass "$(grep -c '^ok' .run/deploy.log)"
+else
+	cat .run/deploy.log; pass "$(grep -c '^ok' .run/deploy.log)"
+	fail "$(grep -c '^not ok' .run/deploy.log | sed 's/^0$/1/')" "tests/deploy/check.sh"
+fi
 stack down >/dev/null 2>&1 || true
 if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' .run/test/yujing.log 2>/dev/null; then
 	grep -B2 -A30 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' .run/test/yujing.log | head -80
@@ -188,7 +199,7 @@ if [ "$quick" = no ]; then
 	fi
 fi
 
-rm -f .run/build-ui.log .run/plugin-example.log .run/check.log .run/check-asan.log .run/valgrind.log .run/rules.log .run/http.log .run/stack.log .run/distcheck.log
+rm -f .run/build-ui.log .run/deploy.log .run/plugin-example.log .run/check.log .run/check-asan.log .run/valgrind.log .run/rules.log .run/http.log .run/stack.log .run/distcheck.log
 [ -z "$failures" ] || printf '\nfailed:%s\n' "$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
