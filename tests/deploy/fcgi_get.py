@@ -21,11 +21,14 @@ def pair(name, value):
     return length(len(n)) + length(len(v)) + n + v
 
 
-def main():
-    path, uri = sys.argv[1], sys.argv[2]
+def get(path, uri, cookie=None):
+    """GET uri from the FastCGI socket at path: (status, body bytes), or
+    (None, b"") when the answer is not whole."""
     params = {"REQUEST_METHOD": "GET", "REQUEST_URI": uri, "DOCUMENT_URI": uri.split("?")[0],
               "QUERY_STRING": uri.partition("?")[2], "REMOTE_ADDR": "127.0.0.1",
               "SERVER_PROTOCOL": "HTTP/1.1", "GATEWAY_INTERFACE": "CGI/1.1"}
+    if cookie:
+        params["HTTP_COOKIE"] = cookie
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(30)
     s.connect(path)
@@ -47,16 +50,24 @@ def main():
                 out += content
             elif kind == END:
                 ended = True
+    s.close()
     if not ended:
-        print("no FCGI_END_REQUEST")
-        return 1
+        return None, b""
     head, _, payload = out.partition(b"\r\n\r\n")
-    status = "200"
+    status = 200
     for line in head.decode("latin-1").split("\r\n"):
         if line.lower().startswith("status:"):
-            status = line.split(":", 1)[1].strip()
-    print("Status: " + status)
-    print(payload.decode("utf-8", "replace"))
+            status = int(line.split(":", 1)[1].split()[0])
+    return status, payload
+
+
+def main():
+    status, body = get(sys.argv[1], sys.argv[2])
+    if status is None:
+        print("no FCGI_END_REQUEST")
+        return 1
+    print("Status: %d" % status)
+    print(body.decode("utf-8", "replace"))
     return 0
 
 
