@@ -13,6 +13,7 @@
 #   5. an out-of-tree plugin (tests/plugin-example/build.sh): make install
 #      into a staging dir, build against the installed header and .pc, and
 #      the installed yujing serves its report type;
+#   5b. the libFuzzer harnesses (tests/fuzz/run.sh), 10 s each;
 #   6. the browser tests (tests/ui/*.test.mjs): Debian's Chromium driven by
 #      playwright-core through every role's screens, against a fresh stack
 #      in .run/ui-test; screenshots at both widths kept in .run/ui/;
@@ -166,6 +167,14 @@ else
 	cat .run/plugin-example.log; fail 1 "tests/plugin-example/build.sh"
 fi
 
+step "fuzzing: libFuzzer harnesses of the input parsers, 10 s each (tests/fuzz/run.sh)"
+if tests/fuzz/run.sh 10 > .run/fuzz.log 2>&1; then
+	grep -E '^(ok|not ok)' .run/fuzz.log; pass "$(grep -c '^ok' .run/fuzz.log)"
+else
+	tail -60 .run/fuzz.log; pass "$(grep -c '^ok' .run/fuzz.log)"
+	fail "$(grep -c '^not ok' .run/fuzz.log | sed 's/^0$/1/')" "tests/fuzz/run.sh"
+fi
+
 step "browser tests: Chromium through the web UI (playwright-core)"
 # A stack of its own on the HTTP tests' port (that stack is down by now):
 # demo accounts and points, no demo submissions; the tests make their own.
@@ -199,7 +208,7 @@ if [ "$quick" = no ]; then
 	fi
 fi
 
-rm -f .run/build-ui.log .run/deploy.log .run/plugin-example.log .run/check.log .run/check-asan.log .run/valgrind.log .run/rules.log .run/http.log .run/stack.log .run/distcheck.log
+rm -f .run/build-ui.log .run/deploy.log .run/fuzz.log .run/plugin-example.log .run/check.log .run/check-asan.log .run/valgrind.log .run/rules.log .run/http.log .run/stack.log .run/distcheck.log
 [ -z "$failures" ] || printf '\nfailed:%s\n' "$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
