@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -496,6 +497,31 @@ totals_verify(struct db *db, FILE *out, size_t *rows, int *rcp)
 	return diffs;
 }
 
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* A progress line on stderr for a long rebuild: at most one a second,
+ * and the last batch's always. */
+static void
+progress(const struct timespec *t0, double *last, bool final, long long at, long long max,
+    size_t subs)
+{
+	double	 s = seconds_since(t0);
+
+	if (!final && s - *last < 1.0)
+		return;
+	*last = s;
+	fprintf(stderr, "stats rebuild: %3.0f%% of stat_records (submission id %lld of %lld, "
+	    "%zu submissions, %.1f s)\n", max > 0 ? 100.0 * (double)at / (double)max : 100.0,
+	    at, max, subs, s);
+}
+
 int
 stats_rebuild(struct db *db, FILE *out)
 {
@@ -506,8 +532,11 @@ stats_rebuild(struct db *db, FILE *out)
 	struct db_res	 r;
 	long long	 max, lo, id, prev;
 	size_t		 i, subs = 0, rows = 0, skipped = 0, trows = 0;
+	struct timespec	 t0;
+	double		 last = 0;
 	int		 rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((rc = db_query(db, &r, max_sql, "")) != DB_OK)
 		goto err;
 	max = db_res_int(&r, 0, 0);
@@ -536,9 +565,11 @@ stats_rebuild(struct db *db, FILE *out)
 			goto err_tx;
 		subs += c.rows;
 		rows += c.n;
+		progress(&t0, &last, lo + BATCH >= max, lo + BATCH < max ? lo + BATCH : max, max, subs);
 	}
 	if ((rc = totals_rebuild(db, &trows)) != DB_OK)
 		goto err;
+	fprintf(stderr, "stats rebuild: stat_totals rebuilt (%.1f s in all)\n", seconds_since(&t0));
 	fprintf(out, "stat_records rebuilt: %zu submissions, %zu rows", subs, rows);
 	if (skipped > 0)
 		fprintf(out, ", %zu items of report types not loaded kept as they were", skipped);
