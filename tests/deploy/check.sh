@@ -137,7 +137,7 @@ conf=$S$sysconfdir/yujing/yujing.conf
 	echo "plugins_dir = $S$prefix/lib/yujing/plugins"
 	echo "sql_dir = $S$prefix/share/yujing/sql"
 } >"$conf"
-chown "root:$wwwgid" "$conf" && chmod 0640 "$conf"
+chown "$uid:0" "$conf" && chmod 0400 "$conf"	# as the README says
 as_user() { setpriv --reuid="$uid" --regid="$wwwgid" --clear-groups --no-new-privs \
     --inh-caps=-all --bounding-set=-all -- "$@"; }
 line() { sed -n "s/^$1=//p" "$TMP/yujing.service" | head -1; }

@@ -39,13 +39,17 @@ if [ ! -f "$B/Makefile" ]; then
 	    CFLAGS="-g -O1 $SAN -fsanitize=fuzzer-no-link") >"$OUT/configure.log" 2>&1 \
 	    || { tail -20 "$OUT/configure.log"; echo "not ok - configure (clang)"; echo "0 passed, 1 failed"; exit 1; }
 fi
+# A variable of the configured Makefile (configure's substitutions only).
+mkvar() { sed -n "s/^$1 = //p" "$B/Makefile" | head -1; }
 # The warnings of the gcc build, as errors too; clang knows not all of them.
-yjcflags=$(make -C "$B" -s --no-print-directory -f Makefile -f - yj-print <<<'yj-print: ; @echo $(YJ_CFLAGS)')
-yjcflags="$yjcflags -Wno-unknown-warning-option"
+yjcflags="$(mkvar YJ_CFLAGS) -Wno-unknown-warning-option"
 make -C "$B" -s -j"$(nproc)" YJ_CFLAGS="$yjcflags" core/libyujing.a >"$OUT/build.log" 2>&1 \
     || { tail -30 "$OUT/build.log"; echo "not ok - build of core/libyujing.a (clang)"; echo "0 passed, 1 failed"; exit 1; }
-libs=$(make -C "$B" -s --no-print-directory -f Makefile -f - yj-print-libs <<<'yj-print-libs: ; @echo $(YJ_LIBS) $(LIBS)')
-cflags=$(make -C "$B" -s --no-print-directory -f Makefile -f - YJ_CFLAGS="$yjcflags" yj-print-cflags <<<'yj-print-cflags: ; @echo $(AM_CFLAGS)')
+libs="" cflags=$yjcflags
+for v in FCGI MARIADB LUA JANSSON SODIUM XLSXWRITER; do
+	libs="$libs $(mkvar "${v}_LIBS")"; cflags="$cflags $(mkvar "${v}_CFLAGS")"
+done
+libs="$libs $(mkvar LIBS)"
 
 passed=0 failed=0
 for n in $NAMES; do
