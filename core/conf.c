@@ -56,6 +56,8 @@ static const struct key keys[] = {
 	{ "rules_dir",		K_STR,  O(rules_dir), SYSCONFDIR "/yujing/rules", 0, 0 },
 	{ "rules_memory_limit",	K_SIZE, O(rules_memory_limit), "16M", 1 << 20, 1LL << 32 },
 	{ "rules_instruction_limit", K_SIZE, O(rules_instruction_limit), "10000000", 10000, 1LL << 40 },
+	{ "rules_time_limit",	K_INT,  O(rules_time_limit), "0", 0, 600000 },
+	{ "worker_stuck_after",	K_INT,  O(worker_stuck_after), "30", 1, 86400 },
 	{ "plugins_dir",	K_STR,  O(plugins_dir), PKGLIBDIR "/plugins", 0, 0 },
 	{ "scores_parallel_min", K_INT, O(scores_parallel_min), "1000", 0, 1000000 },
 };

@@ -34,6 +34,8 @@ struct config {
 	char	*rules_dir;		/* scoring/<year>.lua and review.lua */
 	size_t	 rules_memory_limit;	/* bytes per Lua state */
 	size_t	 rules_instruction_limit; /* Lua instructions per call */
+	int	 rules_time_limit;	/* ms of processor time per call; 0: measured */
+	int	 worker_stuck_after;	/* seconds in one request before the watchdog reports it */
 	char	*plugins_dir;		/* report-type plugins, *.so */
 };
 

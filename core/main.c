@@ -158,15 +158,18 @@ cmd_rules(int argc, char **argv)
 		}
 	argc -= optind;
 	argv += optind;
-	if (conf != NULL) {
-		if (config_load(&cfg, conf, err, sizeof(err)) == -1) {
-			fprintf(stderr, "yujing: %s\n", err);
-			config_free(&cfg);
-			return 1;
-		}
-		rules_set_limits(cfg.rules_memory_limit, cfg.rules_instruction_limit);
+	/* Without -c, the defaults (an empty file reads as nothing but them). */
+	if (config_load(&cfg, conf != NULL ? conf : "/dev/null", err, sizeof(err)) == -1) {
+		fprintf(stderr, "yujing: %s\n", err);
 		config_free(&cfg);
+		return 1;
 	}
+	/* The time limit is measured here as at a start, without saying so. */
+	log_quiet(1);
+	rules_set_limits(cfg.rules_memory_limit, cfg.rules_instruction_limit,
+	    cfg.rules_time_limit);
+	log_quiet(0);
+	config_free(&cfg);
 	if (argc >= 1 && !strcmp(verb, "check")) {
 		for (i = 0; i < argc; i++)
 			if (rules_check_file(argv[i], stdout) != 0)

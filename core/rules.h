@@ -44,7 +44,10 @@ struct rules_worker {
 };
 
 /* Registry. */
-void	 rules_set_limits(size_t mem_cap, unsigned long long budget);
+/* time_ms: processor time per call; 0: 1.5 times what the budget takes
+ * here, measured now. */
+void	 rules_set_limits(size_t mem_cap, unsigned long long budget, int time_ms);
+int	 rules_time_limit(void);
 void	 rules_init(const struct config *);
 /* Rescans the folder; returns how many files changed what is in force. */
 int	 rules_reload(void);

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "plugins.h"
 #include "session.h"
+#include "watchdog.h"
 #include "worker.h"
 
 struct pool {
@@ -68,6 +69,8 @@ handle(struct worker *w, FCGX_Request *fr)
 	bool		 big;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	watchdog_request_begin(w->idx, FCGX_GetParam("REQUEST_METHOD", fr->envp),
+	    FCGX_GetParam("REQUEST_URI", fr->envp));
 	memset(&r, 0, sizeof(r));
 	r.w = w;
 	db_request_begin(&w->db);
@@ -80,6 +83,7 @@ handle(struct worker *w, FCGX_Request *fr)
 		FCGX_PutStr(r.out.data, (int)len, fr->out);
 	big = len > BIG_ANSWER;
 	buf_free(&out);
+	watchdog_request_end();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
 	log_request("req=%s user=%s addr=%s %s %s %d %.2fms", r.request_id,
@@ -169,6 +173,7 @@ server_run(const struct config *cfg)
 		return 1;
 	}
 	pool.cfg = cfg;
+	watchdog_set_stuck_after((unsigned)cfg->worker_stuck_after);
 	/* Buffers of a megabyte and more (answers, exports) are mapped and
 	 * unmapped on their own, never kept in a heap; a fixed threshold also
 	 * stops glibc from raising it after the first big free. */

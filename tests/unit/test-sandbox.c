@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include <lualib.h>
 
 #include "sandbox.h"
+#include "watchdog.h"
 
 /* Small limits keep the tests fast under valgrind. */
 #define CAP	(2u * 1024 * 1024)
@@ -101,8 +103,10 @@ refused(struct sandbox *sb, const char *name, const char *src, size_t len, int l
 		fail_msg("error %s does not start with %s", sb->err, prefix);
 	if (want != NULL && strstr(sb->err, want) == NULL)
 		fail_msg("error %s does not contain %s", sb->err, want);
-	/* Stopped by the budget exactly when the error says so. */
-	assert_int_equal(sb->stopped, strstr(sb->err, "指令数上限") != NULL);
+	/* Stopped by the budget (or the time limit) exactly when the error
+	 * says so. */
+	assert_int_equal(sb->stopped, strstr(sb->err, "指令数上限") != NULL ||
+	    strstr(sb->err, "运行时间上限") != NULL);
 	/* What the failed script allocated is garbage, and goes. */
 	assert_true(sb->used < sb->cap);
 	lua_gc(sb->L, LUA_GCCOLLECT);
@@ -379,6 +383,7 @@ test_budget_resets_between_calls(void **state)
  * the budget fails the test instead of hanging it. */
 
 #define WALL_LIMIT 10	/* seconds; the budget is spent in well under one */
+#define WALL_LIMIT_IN_PROCESS 20	/* SIGALRM ends the whole test program */
 
 struct outcome {
 	int	 rc;
@@ -502,6 +507,254 @@ test_library_loops_cannot_escape(void **state)
 	bounded("escape/move.lua", "local t = table.move({}, 1, 1e12, 1, {})\nreturn 1\n");
 }
 
+/* --- what C does with the script's values runs protected too --- */
+
+struct read_args {
+	const char	*field;
+	int		 type;
+};
+
+/* Reads field of the table the chunk returned the way careless C would:
+ * with metamethods. */
+static int
+read_body(lua_State *L)
+{
+	struct read_args *a = lua_touserdata(L, 1);
+
+	lua_getglobal(L, "result");
+	a->type = lua_getfield(L, -1, a->field);
+	return 0;
+}
+
+static void
+read_result(struct sandbox *sb, const char *src, int want_rc, const char *want)
+{
+	struct read_args a = { .field = "score" };
+
+	assert_int_equal(sandbox_load(sb, "meta.lua", src, strlen(src)), 0);
+	lua_setglobal(sb->L, "result");
+	assert_int_equal(sandbox_run(sb, read_body, &a, 0), want_rc);
+	assert_int_equal(lua_gettop(sb->L), 0);
+	if (want != NULL && strstr(sb->err, want) == NULL)
+		fail_msg("error %s does not contain %s", sb->err, want);
+	lua_pushnil(sb->L);
+	lua_setglobal(sb->L, "result");
+}
+
+static void
+test_metamethods_met_by_c_are_bounded(void **state)
+{
+	struct sandbox *sb = *state;
+
+	alarm(WALL_LIMIT_IN_PROCESS);
+	/* An error in __index while C reads a result: an error, not an abort. */
+	read_result(sb, "return setmetatable({}, {__index = function(t, k) error('boom') end})\n",
+	    -1, "boom");
+	/* An endless __index: stopped by the budget. */
+	read_result(sb, "return setmetatable({}, {__index = function() while true do end end})\n",
+	    -1, "指令数上限");
+	assert_true(sb->stopped);
+	/* A harmless one still answers. */
+	read_result(sb, "return setmetatable({}, {__index = function() return 1 end})\n", 0, NULL);
+	alarm(0);
+	still_works(sb);
+}
+
+struct fill_args {
+	int n;
+};
+
+static int
+fill_body(lua_State *L)
+{
+	struct fill_args *a = lua_touserdata(L, 1);
+
+	/* What facts_push does: tables and strings. */
+	for (a->n = 0; a->n < 100000; a->n++) {
+		lua_createtable(L, 0, 8);
+		lua_pushstring(L, "一段说明文字，会占用一些内存");
+		lua_setfield(L, -2, "reason");
+		lua_setglobal(L, "last");
+		lua_newtable(L);
+		lua_rawseti(L, LUA_REGISTRYINDEX, a->n + 100);
+	}
+	return 0;
+}
+
+static void
+test_memory_filled_at_load_then_pushing_is_an_error(void **state)
+{
+	struct sandbox	*sb = *state;
+	struct fill_args a;
+
+	/* The script fills the cap inside pcall and still returns. */
+	static const char fill[] =
+	    "keep = {}\n"
+	    "pcall(function() while true do keep[#keep + 1] = {} end end)\n"
+	    "return 1\n";
+
+	if (sandbox_load(sb, "fill.lua", fill, strlen(fill)) != 0)
+		fail_msg("fill.lua: %s", sb->err);
+	lua_settop(sb->L, 0);
+	assert_int_equal(sandbox_run(sb, fill_body, &a, 0), -1);
+	if (strstr(sb->err, "内存上限") == NULL)
+		fail_msg("unexpected error %s", sb->err);
+	assert_true(a.n < 100000);
+	/* The state is still usable once the script lets go. */
+	lua_pushnil(sb->L);
+	lua_setglobal(sb->L, "keep");
+	for (int i = 0; i <= a.n; i++) {
+		lua_pushnil(sb->L);
+		lua_rawseti(sb->L, LUA_REGISTRYINDEX, i + 100);
+	}
+	lua_gc(sb->L, LUA_GCCOLLECT);
+	still_works(sb);
+}
+
+static void
+raise_unprotected(struct sandbox *sb, void *ud)
+{
+	(void)ud;
+	lua_pushstring(sb->L, "outside");
+	lua_error(sb->L);
+}
+
+static void
+test_panic_is_an_error_and_retires_the_state(void **state)
+{
+	struct sandbox sb;
+
+	(void)state;
+	assert_int_equal(sandbox_open(&sb, CAP, BUDGET), 0);
+	assert_int_equal(sandbox_guard(&sb, raise_unprotected, NULL), -1);
+	assert_true(sb.broken);
+	if (strstr(sb.err, "无保护错误") == NULL || strstr(sb.err, "outside") == NULL)
+		fail_msg("unexpected error %s", sb.err);
+	/* Every later call fails, without touching the state. */
+	assert_int_equal(sandbox_load(&sb, "after.lua", "return 1\n", 9), -1);
+	if (strstr(sb.err, "已停用") == NULL)
+		fail_msg("unexpected error %s", sb.err);
+	sandbox_close(&sb);
+}
+
+/* --- work in C is charged to the budget --- */
+
+static void
+test_work_in_c_is_charged(void **state)
+{
+	struct outcome o;
+
+	(void)state;
+	static const char *const cases[][2] = {
+		{ "charge/concat.lua",
+		  "local s = '' for i = 1, 500000 do s = s .. 'x' end return #s\n" },
+		{ "charge/insert.lua",
+		  "local t = {} for i = 1, 40000 do table.insert(t, 1, i) end return #t\n" },
+		{ "charge/remove.lua",
+		  "local t = {} for i = 1, 30000 do t[i] = i end\n"
+		  "for r = 1, 1e6 do table.insert(t, 1, table.remove(t, 1)) end return #t\n" },
+		{ "charge/tconcat.lua",
+		  "local t = {} for i = 1, 20000 do t[i] = 'ab' end\n"
+		  "for r = 1, 1e6 do local _ = table.concat(t) end\n" },
+		{ "charge/unpack.lua",
+		  "local t = {} for i = 1, 5000 do t[i] = i end\n"
+		  "for r = 1, 1e7 do local _ = select('#', table.unpack(t)) end\n" },
+		{ "charge/sort.lua",
+		  "local t = {} for i = 1, 50000 do t[i] = (i * 7919) % 50021 end\n"
+		  "for r = 1, 1e6 do table.sort(t) end\n" },
+		{ "charge/utf8.lua",
+		  "local s = string.rep('中', 300000)\n"
+		  "for r = 1, 1e7 do local _ = utf8.len(s) end\n" },
+		{ "charge/byte.lua",
+		  "local s = string.rep('x', 5000)\n"
+		  "for r = 1, 1e7 do local _ = select('#', s:byte(1, -1)) end\n" },
+		{ "charge/upper.lua",
+		  "local s = string.rep('x', 200000)\n"
+		  "for r = 1, 1e7 do local _ = s:upper() end\n" },
+		{ NULL, NULL },
+	};
+
+	for (int i = 0; cases[i][0] != NULL; i++) {
+		o = bounded(cases[i][0], cases[i][1]);
+		if (o.rc != -1 || strstr(o.err, "指令数上限") == NULL)
+			fail_msg("%s: rc %d, error %s: not stopped by the budget", cases[i][0], o.rc, o.err);
+	}
+}
+
+/* --- the processor-time limit --- */
+
+static void
+test_time_limit_stops_what_the_count_cannot_see(void **state)
+{
+	struct sandbox sb;
+
+	(void)state;
+	/* Comparing two long equal strings is one instruction: with a budget
+	 * nobody would reach, only the time limit stops it. */
+	sandbox_set_default_time_limit(200);
+	assert_int_equal(sandbox_open(&sb, 8u << 20, 1ULL << 40), 0);
+	sandbox_set_default_time_limit(0);
+	alarm(WALL_LIMIT_IN_PROCESS);
+	REFUSED(&sb, "time/compare.lua",
+	    "local a = string.rep('x', 2000000)\n"
+	    "local b = string.rep('x', 1999999) .. 'x'\n"
+	    "local n = 0\n"
+	    "while true do if a == b then n = n + 1 end end\n", 0, "运行时间上限");
+	/* pcall does not catch it for good either. */
+	REFUSED(&sb, "time/pcall.lua",
+	    "local a = string.rep('x', 2000000)\n"
+	    "local b = string.rep('x', 1999999) .. 'x'\n"
+	    "while true do pcall(function() while true do local _ = a == b end end) end\n",
+	    0, "运行时间上限");
+	alarm(0);
+	sandbox_close(&sb);
+}
+
+struct stuck_args {
+	int	 worker;
+	unsigned ms;
+};
+
+static void *
+stuck_thread(void *arg)
+{
+	struct stuck_args *a = arg;
+
+	watchdog_request_begin(a->worker, "POST", "/api/rules/preview");
+	usleep(a->ms * 1000);
+	watchdog_request_end();
+	return NULL;
+}
+
+static void
+test_watchdog_reports_a_stuck_request(void **state)
+{
+	struct stuck_args	 a = { .worker = 7, .ms = 2500 };
+	pthread_t		 t;
+	json_t			*j, *e;
+
+	(void)state;
+	watchdog_set_stuck_after(1);
+	assert_int_equal(pthread_create(&t, NULL, stuck_thread, &a), 0);
+	usleep(300 * 1000);
+	j = watchdog_stuck_json();
+	assert_int_equal(json_array_size(j), 0);	/* not yet */
+	json_decref(j);
+	usleep(1500 * 1000);
+	j = watchdog_stuck_json();
+	assert_int_equal(json_array_size(j), 1);
+	e = json_array_get(j, 0);
+	assert_int_equal(json_integer_value(json_object_get(e, "worker")), 7);
+	assert_string_equal(json_string_value(json_object_get(e, "request")), "POST /api/rules/preview");
+	assert_true(json_integer_value(json_object_get(e, "seconds")) >= 1);
+	json_decref(j);
+	pthread_join(t, NULL);
+	j = watchdog_stuck_json();
+	assert_int_equal(json_array_size(j), 0);	/* over */
+	json_decref(j);
+	watchdog_set_stuck_after(30);
+}
+
 /* --- errors --- */
 
 static void
@@ -556,6 +809,14 @@ main(void)
 		cmocka_unit_test(test_library_loops_cannot_escape),
 		cmocka_unit_test_setup_teardown(test_runtime_and_syntax_errors_name_chunk_and_line, setup, teardown),
 		cmocka_unit_test(test_tiny_cap_fails_cleanly),
+		cmocka_unit_test_setup_teardown(test_metamethods_met_by_c_are_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_memory_filled_at_load_then_pushing_is_an_error,
+		    setup, teardown),
+		cmocka_unit_test(test_panic_is_an_error_and_retires_the_state),
+		cmocka_unit_test(test_work_in_c_is_charged),
+		/* These start the watchdog's thread: after every forking test. */
+		cmocka_unit_test(test_time_limit_stops_what_the_count_cannot_see),
+		cmocka_unit_test(test_watchdog_reports_a_stuck_request),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

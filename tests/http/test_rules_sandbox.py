@@ -1,0 +1,180 @@
+"""A rule script can neither crash nor hang yujing: every hostile script
+below, sent to POST /api/rules/preview, dropped into the rules folder for
+the watcher, present at start, or given to `yujing rules check`, is an
+error answer, a refusal, a skipped file, an exit code: the server keeps its
+pid and answers /api/health."""
+
+import os
+import subprocess
+import time
+
+import rulefiles as rf
+from client import REPO, app_pid, check, expect_json, login, raw_request, stack, wait_healthy
+
+WATCH = 3.0
+
+# A standard that is fine, around the hostile part.
+OK_TAIL = "return { score = function(f) return { items = {}, total = 0 } end }\n"
+
+HOSTILE = [
+    # (name, source, what the refusal says)
+    ("module with an erroring __index",
+     "return setmetatable({}, {__index = function(t, k) error('boom') end})\n",
+     "score 函数"),
+    ("score returns a table with an erroring __index",
+     "return { score = function(f)\n"
+     "  return setmetatable({}, {__index = function(t, k) error('boom') end})\nend }\n",
+     "items"),
+    ("an items entry with an erroring __index",
+     "return { score = function(f)\n"
+     "  return { items = { setmetatable({}, {__index = function() error('boom') end}) },\n"
+     "           total = 0 }\nend }\n",
+     "items[1]"),
+    # Results are read without metamethods: an endless one never runs.
+    ("an endless __index",
+     "return setmetatable({}, {__index = function() while true do end end})\n",
+     "score 函数"),
+    ("an endless __index on the result",
+     "return { score = function(f)\n"
+     "  return setmetatable({ total = 0 }, {__index = function() while true do end end})\nend }\n",
+     "items"),
+    # Stopped by the memory cap or, as filling it makes the collector work,
+    # by the time limit first.
+    ("memory filled at load inside pcall",
+     "keep = {}\npcall(function() while true do keep[#keep + 1] = {} end end)\n" + OK_TAIL,
+     "上限"),
+    ("concatenation in a loop",
+     "local s = '' for i = 1, 500000 do s = s .. 'x' end\n" + OK_TAIL,
+     "指令数上限"),
+    ("table.insert at the front",
+     "local t = {} for i = 1, 2000000 do table.insert(t, 1, i) end\n" + OK_TAIL,
+     "指令数上限"),
+    ("long strings compared forever",
+     "local a = string.rep('x', 4000000)\nlocal b = string.rep('x', 3999999) .. 'x'\n"
+     "local n = 0\nwhile true do if a == b then n = n + 1 end end\n",
+     "上限"),
+]
+
+
+def _health_same(pid, what):
+    body = expect_json(raw_request("GET", "/api/health"), 200, "health after %s" % what)
+    check(body.get("status") == "ok" and body.get("rules") == "ok" and body.get("workers") == "ok",
+          "health after %s is %r" % (what, body))
+    check(app_pid() == pid, "yujing restarted (pid %d, was %d) after %s" % (app_pid(), pid, what))
+
+
+def test_hostile_previews_are_errors_and_the_server_lives():
+    c = login("province")
+    pid = app_pid()
+    for name, src, says in HOSTILE:
+        t0 = time.monotonic()
+        resp = c.post("/api/rules/preview", {"year": 2019, "source": src})
+        took = time.monotonic() - t0
+        check(resp.status == 400, "%s: status %d, want 400" % (name, resp.status), resp)
+        err = resp.error() or {}
+        check(err.get("code") == "invalid" and err.get("field") == "source",
+              "%s: error %r" % (name, err), resp)
+        msg = err.get("message") or ""
+        check(msg.startswith("preview/2019.lua"), "%s: message %r does not name the file" % (name, msg))
+        if says is not None:
+            check(says in msg, "%s: message %r does not contain %r" % (name, msg, says))
+        else:
+            check("上限" in msg, "%s: message %r is not a budget stop" % (name, msg))
+        check(took < 60, "%s took %.0f s" % (name, took))
+        _health_same(pid, name)
+    # The worker that ran them still scores with the standard in force.
+    body = expect_json(c.post("/api/rules/preview", {"year": 2019, "source": rf.shipped("scoring/2019.lua")}),
+                       200, "a preview after the hostile ones")
+    check(body.get("items"), "the preview after the hostile ones has no items: %r" % body)
+
+
+def test_four_endless_scripts_at_once_do_not_take_the_server():
+    import threading
+    c = [login("province") for _ in range(4)]
+    pid = app_pid()
+    src = "return setmetatable({}, {__index = function() while true do end end})\n"
+    src2 = ("local a = string.rep('x', 4000000)\nlocal b = string.rep('x', 3999999) .. 'x'\n"
+            "while true do local _ = a == b end\n")
+    answers = []
+
+    def run(i):
+        answers.append(c[i].post("/api/rules/preview",
+                                 {"year": 2019, "source": src if i % 2 else src2}).status)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    check(sorted(answers) == [400, 400, 400, 400], "answers %r, want four 400s" % answers)
+    _health_same(pid, "four endless scripts")
+
+
+def test_hostile_files_on_reload_are_refused_and_the_old_ones_stay():
+    c = login("admin")
+    pid = app_pid()
+    name = "scoring/2031.lua"
+    path = rf.path(name)
+    try:
+        for what, src, says in HOSTILE:
+            log = rf.LogTail()
+            rf.write(name, src)
+            e, _ = rf.wait_status(c, name, lambda e: (e or {}).get("error") is not None, WATCH + 10,
+                                  "the refusal of %s" % what)
+            check(e.get("in_force") is False, "%s: in force: %r" % (what, e))
+            check(e["error"].startswith(name), "%s: error %r does not name the file" % (what, e["error"]))
+            if says is not None:
+                check(says in e["error"], "%s: error %r does not contain %r" % (what, e["error"], says))
+            log.wait_for("rules: %s refused" % name, seconds=WATCH + 10)
+            _health_same(pid, "reload of %s" % what)
+            # Gone, so that the next refusal is not this one's.
+            os.remove(path)
+            rf.wait_status(c, name, lambda e: e is None, WATCH + 10, "the removal of 2031.lua")
+            # The standard in force goes on scoring.
+            scores = expect_json(c.get("/api/scores?year=2019&per_page=5"), 200, "scores")
+            check(all(it["standard"] == "scoring/2019.lua" for it in scores["items"]),
+                  "scores changed standard: %r" % scores["items"][:1])
+    finally:
+        if os.path.exists(path):
+            os.remove(path)
+            rf.wait_status(c, name, lambda e: e is None, WATCH + 10, "the removal of 2031.lua")
+
+
+def test_start_skips_a_hostile_file_and_says_so():
+    c = login("admin")
+    name = "scoring/2031.lua"
+    path = rf.path(name)
+    rf.write(name, HOSTILE[0][1])
+    try:
+        log = rf.LogTail()
+        stack("app-restart")
+        wait_healthy()
+        log.wait_for("rules: %s refused" % name, seconds=10)
+        c = login("admin")
+        e = rf.status(c).get(name)
+        check(e is not None and e.get("in_force") is False and e.get("error"),
+              "after a start with a hostile file its status is %r" % e)
+        body = expect_json(raw_request("GET", "/api/health"), 200, "health after the start")
+        check(body.get("rules") == "ok", "health %r" % body)
+    finally:
+        os.remove(path)
+        rf.wait_status(login("admin"), name, lambda e: e is None, WATCH + 10, "the removal of 2031.lua")
+
+
+def test_rules_check_refuses_hostile_files_without_crashing():
+    binary = os.path.join(REPO, "build", "core", "yujing")
+    tmp = os.path.join(REPO, ".run", "hostile")
+    os.makedirs(tmp, exist_ok=True)
+    for i, (what, src, says) in enumerate(HOSTILE):
+        f = os.path.join(tmp, "2031.lua")
+        with open(f, "w", encoding="utf-8") as fh:
+            fh.write(src)
+        p = subprocess.run([binary, "rules", "check", f], capture_output=True, timeout=120)
+        out = p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
+        check(p.returncode == 1, "%s: rules check exited %d, want 1: %s" % (what, p.returncode, out))
+        check(f in out and "ok" not in out.split(f, 1)[1][:4],
+              "%s: output %r does not refuse the file" % (what, out))
+        if says is not None:
+            check(says in out, "%s: output %r does not contain %r" % (what, out, says))
+    os.remove(os.path.join(tmp, "2031.lua"))
+    os.rmdir(tmp)
