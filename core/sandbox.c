@@ -436,7 +436,7 @@ open_body(lua_State *L)
 	lua_setglobal(L, "xpcall");
 	for (i = 0; charged[i].fn != NULL; i++)
 		wrap(L, charged[i].lib, charged[i].name, charged[i].fn);
-	sandbox_patterns(L);
+	sandbox_text(L);
 	/* Scoring makes short-lived tables by the thousand: the generational
 	 * collector handles those best. */
 	lua_gc(L, LUA_GCGEN, 0, 0);

@@ -69,7 +69,8 @@ int	 sandbox_run(struct sandbox *, lua_CFunction fn, void *ud, int nresults);
 /* For C functions the script calls: charges n steps to the budget and
  * stops the script (as the hook does) when it is spent. */
 void	 sandbox_charge(lua_State *, unsigned long long n);
-/* lua_pattern.c: string.find, match, gmatch, gsub that charge their steps. */
-void	 sandbox_patterns(lua_State *);
+/* textlib.c: the `text` helpers in place of the pattern functions, which
+ * say so when called. */
+void	 sandbox_text(lua_State *);
 
 #endif

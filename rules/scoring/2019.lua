@@ -37,7 +37,7 @@ local function norm_time(s)
   if type(s) ~= "string" then return nil end
   -- 已是标准格式时直接返回（最常见的情形）
   if #s == 19 and s:sub(11, 11) == " " then return s end
-  s = s:gsub("^%s+", ""):gsub("%s+$", "")
+  s = text.trim(s)
   if s == "" then return nil end
   if #s == 10 then s = s .. " 00:00:00" end
   if s:sub(11, 11) == "T" then s = s:sub(1, 10) .. " " .. s:sub(12) end

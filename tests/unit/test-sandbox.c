@@ -485,16 +485,54 @@ test_close_method_cannot_escape(void **state)
 }
 
 static void
-test_pattern_matching_cannot_escape(void **state)
+test_pattern_functions_are_refused(void **state)
 {
-	(void)state;
-	/* Backtracking in string.find/match/gmatch/gsub runs in C. */
-	bounded("escape/match.lua",
-	    "return string.rep('a', 40):match(string.rep('a*', 20) .. 'b')\n");
-	bounded("escape/find.lua",
-	    "return string.rep('a', 100000):find('.-b')\n");
-	bounded("escape/gsub.lua",
-	    "return (string.rep('a', 100000):gsub('a-a-a-a-b', ''))\n");
+	struct sandbox *sb = *state;
+
+	/* Patterns backtrack in C, quadratic or worse: not offered. */
+	REFUSED(sb, "pattern/find.lua", "return ('abc'):find('b')\n", 1, "text.find");
+	REFUSED(sb, "pattern/match.lua", "local x = 1\nreturn string.match('a', '.')\n", 2,
+	    "string.match");
+	REFUSED(sb, "pattern/gsub.lua", "return (('a'):gsub('a', 'b'))\n", 1, "string.gsub");
+	REFUSED(sb, "pattern/gmatch.lua", "for w in ('a b'):gmatch('%S+') do end\n", 1,
+	    "string.gmatch");
+}
+
+/* Runs src, which must return a string; compares it with want. */
+static void
+text_is(struct sandbox *sb, const char *src, const char *want)
+{
+	if (sandbox_load(sb, "text.lua", src, strlen(src)) == -1)
+		fail_msg("%s failed: %s", src, sb->err);
+	if (lua_type(sb->L, -1) != LUA_TSTRING || strcmp(lua_tostring(sb->L, -1), want) != 0)
+		fail_msg("%s gave %s, want %s", src, lua_tostring(sb->L, -1), want);
+	lua_settop(sb->L, 0);
+}
+
+static void
+test_text_helpers(void **state)
+{
+	struct sandbox *sb = *state;
+
+	text_is(sb, "return '[' .. text.trim('  \\u{3000}评审意见 \\t\\u{00A0}\\n') .. ']'", "[评审意见]");
+	text_is(sb, "return '[' .. text.trim('') .. text.trim(' \\u{3000} ') .. ']'", "[]");
+	text_is(sb, "return '[' .. text.trim('a b') .. ']'", "[a b]");
+	text_is(sb, "return tostring(text.is_blank(nil)) .. tostring(text.is_blank(' \\u{3000}\\u{00A0}\\t'))"
+	    " .. tostring(text.is_blank(' 同意 '))", "truetruefalse");
+	text_is(sb, "local a, b = text.find('预警信息 abc', 'abc') return a .. ',' .. b", "14,16");
+	text_is(sb, "return tostring(text.find('a.b', '.', 3)) .. tostring(text.find('abc', 'x'))",
+	    "nilnil");
+	text_is(sb, "local a, b = text.find('a.b.', '.', 3) return a .. ',' .. b", "4,4");
+	text_is(sb, "local a = text.find('abcabc', 'c', -2) return tostring(a)", "6");
+	text_is(sb, "local a, b = text.find('abc', '') return a .. ',' .. b", "1,0");
+	text_is(sb, "return tostring(text.starts_with('2019-01', '2019')) .. "
+	    "tostring(text.ends_with('a.lua', '.lua')) .. tostring(text.starts_with('a', 'ab'))",
+	    "truetruefalse");
+	text_is(sb, "return table.concat(text.split('a,,b,', ','), '|')", "a||b|");
+	text_is(sb, "return table.concat(text.split('甲、乙、丙', '、'), '|')", "甲|乙|丙");
+	text_is(sb, "local s, n = text.replace('a-b-c', '-', '——') return s .. n", "a——b——c2");
+	text_is(sb, "local s, n = text.replace('aaa', 'a', 'b', 2) return s .. n", "bba2");
+	REFUSED(sb, "text/split.lua", "return text.split('a', '')\n", 1, "分隔符不能为空");
 }
 
 static void
@@ -505,6 +543,18 @@ test_library_loops_cannot_escape(void **state)
 	bounded("escape/rep.lua", "return #string.rep('', 1e15)\n");
 	bounded("escape/rep2.lua", "return #string.rep('', 1e15, '')\n");
 	bounded("escape/move.lua", "local t = table.move({}, 1, 1e12, 1, {})\nreturn 1\n");
+	/* A plain search with a long needle, over and over: charged. */
+	struct outcome o = bounded("escape/find.lua",
+	    "local hay = string.rep('a', 400000)\n"
+	    "local needle = string.rep('a', 200000) .. 'b'\n"
+	    "while true do text.find(hay, needle) end\n");
+	if (o.rc != -1 || strstr(o.err, "上限") == NULL)
+		fail_msg("escape/find.lua: %s", o.err);
+	o = bounded("escape/replace.lua",
+	    "local s = string.rep('ab', 100000)\n"
+	    "while true do s = text.replace(s, 'a', 'a') end\n");
+	if (o.rc != -1 || strstr(o.err, "上限") == NULL)
+		fail_msg("escape/replace.lua: %s", o.err);
 }
 
 /* --- what C does with the script's values runs protected too --- */
@@ -805,7 +855,8 @@ main(void)
 		cmocka_unit_test(test_message_handler_cannot_escape),
 		cmocka_unit_test(test_finalizer_cannot_escape),
 		cmocka_unit_test(test_close_method_cannot_escape),
-		cmocka_unit_test(test_pattern_matching_cannot_escape),
+		cmocka_unit_test_setup_teardown(test_pattern_functions_are_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_helpers, setup, teardown),
 		cmocka_unit_test(test_library_loops_cannot_escape),
 		cmocka_unit_test_setup_teardown(test_runtime_and_syntax_errors_name_chunk_and_line, setup, teardown),
 		cmocka_unit_test(test_tiny_cap_fails_cleanly),
