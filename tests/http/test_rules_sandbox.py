@@ -178,3 +178,20 @@ def test_rules_check_refuses_hostile_files_without_crashing():
             check(says in out, "%s: output %r does not contain %r" % (what, out, says))
     os.remove(os.path.join(tmp, "2031.lua"))
     os.rmdir(tmp)
+
+
+def test_a_reason_that_is_not_utf8_is_an_error_not_a_missing_item():
+    c = login("province")
+    # "\xff" is a byte, not a character: the item must not vanish silently.
+    src = ("return { score = function(f)\n"
+           "  return { items = { { key = 'a', label = '甲', score = 1, max = 5,\n"
+           "                       reason = '得分' .. string.char(255) } }, total = 1 }\nend }\n")
+    resp = c.post("/api/rules/preview", {"year": 2019, "source": src})
+    check(resp.status == 400, "status %d, want 400" % resp.status, resp)
+    msg = (resp.error() or {}).get("message") or ""
+    check("UTF-8" in msg and "items[1]" in msg, "message %r" % msg)
+    # The same reason as valid text scores.
+    ok = src.replace(" .. string.char(255)", "")
+    body = expect_json(c.post("/api/rules/preview", {"year": 2019, "source": ok}), 200, "preview")
+    items = body["items"][0]["items"] if body.get("items") and "items" in body["items"][0] else None
+    check(items is None or items[0]["reason"] == "得分", "items %r" % items)
