@@ -1,5 +1,6 @@
 /* yujing — GET /api/health: is the database reachable, are the rules in
- * force, is any worker stuck in one request.  No login. */
+ * force (and is a refused file waiting), is any worker stuck in one
+ * request.  No login. */
 #include "app.h"
 #include "db.h"
 #include "handlers.h"
@@ -16,7 +17,10 @@ h_health(struct req *r)
 
 	if (db_ok && rules == NULL) {
 		/* A stuck worker is reported, but the others serve: still 200. */
-		o = json_pack("{s:s, s:s, s:s, s:s}", "status", "ok", "db", "ok", "rules", "ok",
+		/* A refused file waiting on disk is no failure either, but it
+		 * says so: policy staff's change is not in force. */
+		o = json_pack("{s:s, s:s, s:s, s:s}", "status", "ok", "db", "ok",
+		    "rules", rules_refused() ? "refused" : "ok",
 		    "workers", json_array_size(stuck) ? "stuck" : "ok");
 		if (json_array_size(stuck))
 			json_object_set(o, "stuck", stuck);

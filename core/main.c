@@ -33,7 +33,7 @@ usage(FILE *f)
 	    "                       [--point ID] [--city CODE]   (password on stdin)\n"
 	    "       yujing hash-password           print the argon2id hash of stdin's line\n"
 	    "       yujing rules check [-c FILE] RULE.lua...  check rule files before deploying\n"
-	    "       yujing rules test [-c FILE] DIR            run DIR/<year>.test.lua cases\n"
+	    "       yujing rules test [-c FILE] DIR|FILE       run DIR/<year>.test.lua cases\n"
 	    "       yujing rules bench [-c FILE] DIR [N]       time scoring N points and a reload\n"
 	    "       yujing plugins check DIR       load the report-type plugins in DIR and list them\n"
 	    "       yujing stats rebuild [-c FILE] recount every submission into the statistics\n"

@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -527,6 +528,32 @@ bool_call(struct sandbox *sb, int ref, const char *fn, const char *type, bool *a
 
 /* ------------------------------------------------------------ validation */
 
+/* A rule file's text must be UTF-8: a byte-order mark (which some editors
+ * put first) is skipped; anything else that is not UTF-8 is refused with
+ * its line, as a file saved as GBK would be. */
+static int
+source_text(const char *name, const char **src, size_t *len, char *err, size_t errsz)
+{
+	const char	*p, *e, *nl;
+	int		 line = 1;
+
+	if (*len >= 3 && !memcmp(*src, "\xef\xbb\xbf", 3)) {
+		*src += 3;
+		*len -= 3;
+	}
+	if (http_utf8_valid(*src, *len))
+		return 0;
+	for (p = *src, e = *src + *len; p < e; p = nl + 1, line++) {
+		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
+			nl = e;
+		if (!http_utf8_valid(p, (size_t)(nl - p)))
+			break;
+	}
+	snprintf(err, errsz, "%s:%d: 文件不是有效的 UTF-8 文本（可能以 GBK 等编码保存），"
+	    "请在编辑器中另存为 UTF-8 后再加载", name, line);
+	return -1;
+}
+
 struct ref_args {
 	struct body	 b;
 	const char	*name;
@@ -548,7 +575,7 @@ ref_body(lua_State *L)
 	snprintf(chunk, sizeof(chunk), "@%s", a->name);
 	/* "t": text only, a precompiled (bytecode) chunk is refused. */
 	if (luaL_loadbufferx(L, a->src, a->srclen, chunk, "t") != LUA_OK)
-		return lua_error(L);
+		return sandbox_syntax_error(L);
 	lua_call(L, 0, 1);
 	if (!lua_istable(L, -1))
 		BODY_FAIL(&a->b, "%s: %s", a->name, a->want);
@@ -563,8 +590,12 @@ static int
 load_table(struct sandbox *sb, bool fresh, const char *name, const char *src, size_t len,
     const char *want, int *ref, size_t *alen, char *err, size_t errsz)
 {
-	struct ref_args a = { .name = name, .src = src, .srclen = len, .want = want };
+	struct ref_args a = { .name = name, .want = want };
 
+	if (source_text(name, &src, &len, err, errsz) == -1)
+		return -1;
+	a.src = src;
+	a.srclen = len;
 	if (fresh && sandbox_open(sb, reg.cap, reg.budget) == -1) {
 		snprintf(err, errsz, "%s", sb->err);
 		return -1;
@@ -911,6 +942,19 @@ rules_status_json(void)
 	}
 	pthread_mutex_unlock(&reg.mu);
 	return a;
+}
+
+bool
+rules_refused(void)
+{
+	bool	 refused = false;
+	size_t	 i;
+
+	pthread_mutex_lock(&reg.mu);
+	for (i = 0; i < reg.n; i++)
+		refused = refused || reg.files[i].refused_sha[0] != '\0';
+	pthread_mutex_unlock(&reg.mu);
+	return refused;
 }
 
 const char *
@@ -1295,17 +1339,39 @@ rules_test_dir(const char *dir, FILE *out)
 	char		 names[128][64];
 	size_t		 nnames = 0, j;
 
-	if ((d = opendir(dir)) == NULL) {
-		fprintf(out, "%s: %s\n", dir, strerror(errno));
-		return -1;
-	}
-	while ((de = readdir(d)) != NULL && nnames < 128) {
-		size_t l = strlen(de->d_name);
+	struct stat	 st;
+	char		 folder[PATH_MAX];
 
-		if (l == 13 && strspn(de->d_name, "0123456789") == 4 && !strcmp(de->d_name + 4, ".test.lua"))
-			snprintf(names[nnames++], 64, "%s", de->d_name);
+	/* A file: its cases (2020.test.lua), or the cases of a standard
+	 * (2020.lua), in the file's folder. */
+	if (stat(dir, &st) == 0 && S_ISREG(st.st_mode)) {
+		const char	*base = base_name(dir);
+		size_t		 l = strlen(base);
+
+		snprintf(folder, sizeof(folder), "%.*s", base == dir ? 1 : (int)(base - dir - 1),
+		    base == dir ? "." : dir);
+		if (l >= 8 && strspn(base, "0123456789") == 4 &&
+		    (!strcmp(base + 4, ".test.lua") || !strcmp(base + 4, ".lua")))
+			snprintf(names[nnames++], 64, "%.4s.test.lua", base);
+		else {
+			fprintf(out, "%s: 须为 <年份>.lua 或 <年份>.test.lua，或者包含它们的文件夹\n", dir);
+			return -1;
+		}
+		dir = folder;
+	} else {
+		if ((d = opendir(dir)) == NULL) {
+			fprintf(out, "%s: %s\n", dir, strerror(errno));
+			return -1;
+		}
+		while ((de = readdir(d)) != NULL && nnames < 128) {
+			size_t l = strlen(de->d_name);
+
+			if (l == 13 && strspn(de->d_name, "0123456789") == 4 &&
+			    !strcmp(de->d_name + 4, ".test.lua"))
+				snprintf(names[nnames++], 64, "%s", de->d_name);
+		}
+		closedir(d);
 	}
-	closedir(d);
 	qsort(names, nnames, sizeof(names[0]), (int (*)(const void *, const void *))strcmp);
 	if (nnames == 0)
 		fprintf(out, "%s: 没有 <年份>.test.lua 测试文件\n", dir);

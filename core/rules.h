@@ -54,6 +54,9 @@ int	 rules_reload(void);
 void	 rules_watch_start(void);
 /* [{name, sha256, loaded_at, error}] */
 json_t	*rules_status_json(void);
+/* Whether a file on disk was refused and waits (the one before it, if
+ * any, stays in force). */
+bool	 rules_refused(void);
 /* NULL when the review policy and at least one standard are in force. */
 const char *rules_problem(void);
 

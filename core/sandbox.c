@@ -480,6 +480,17 @@ sandbox_close(struct sandbox *sb)
 }
 
 
+/* Whether s has a Chinese character (a three-byte UTF-8 sequence in the
+ * CJK blocks): then it is a message of ours, or the script's own. */
+static bool
+has_cjk(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0xe3 && (unsigned char)*s <= 0xe9)
+			return true;
+	return false;
+}
+
 /* The error object as a message, without converting it in place (that
  * would allocate, outside any protected call). */
 static void
@@ -497,7 +508,25 @@ take_error(struct sandbox *sb, int status)
 	}
 	if (status == LUA_ERRMEM || (msg != NULL && !strcmp(msg, "not enough memory")))
 		snprintf(sb->err, sizeof(sb->err), "%s: 超出内存上限（%zu 字节）", sb->name, sb->cap);
-	else if (msg != NULL && n > 0 && strncmp(msg, sb->name, n) == 0)
+	else if (msg != NULL && n > 0 && strncmp(msg, sb->name, n) == 0 && !has_cjk(msg)) {
+		/* Lua's own English: a Chinese word first, Lua's words after. */
+		const char	*p = msg + n, *q;
+		size_t		 pre = n;
+
+		if (*p == ':') {
+			for (q = p + 1; *q >= '0' && *q <= '9'; q++)
+				;
+			if (q > p + 1 && *q == ':') {
+				pre = (size_t)(q - msg);
+				p = q + 1;
+			} else
+				p++;
+		}
+		while (*p == ' ')
+			p++;
+		snprintf(sb->err, sizeof(sb->err), "%.*s: %s（Lua 原文：%s）", (int)pre, msg,
+		    sb->syntax ? "语法错误" : "运行错误", p);
+	} else if (msg != NULL && n > 0 && strncmp(msg, sb->name, n) == 0)
 		snprintf(sb->err, sizeof(sb->err), "%s", msg);
 	else	/* no position: still say which file */
 		snprintf(sb->err, sizeof(sb->err), "%s: %s", sb->name,
@@ -561,6 +590,7 @@ protected(struct sandbox *sb, int nargs, int nresults)
 	struct pcall_args a = { .nargs = nargs, .nresults = nresults };
 
 	sb->count = 0;
+	sb->syntax = false;
 	sb->stopped = sb->timed_out = false;
 	sb->time_up = 0;
 	sb->err[0] = '\0';
@@ -597,6 +627,13 @@ sandbox_run(struct sandbox *sb, lua_CFunction fn, void *ud, int nresults)
 	return protected(sb, 1, nresults);
 }
 
+int
+sandbox_syntax_error(lua_State *L)
+{
+	sb_of(L)->syntax = true;
+	return lua_error(L);
+}
+
 struct load_args {
 	const char	*src;
 	size_t		 len;
@@ -610,7 +647,7 @@ load_body(lua_State *L)
 
 	/* "t": text only, a precompiled (bytecode) chunk is refused. */
 	if (luaL_loadbufferx(L, a->src, a->len, a->chunk, "t") != LUA_OK)
-		return lua_error(L);
+		return sandbox_syntax_error(L);
 	lua_call(L, 0, 1);
 	return 1;
 }

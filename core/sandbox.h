@@ -34,6 +34,7 @@ struct sandbox {
 	volatile sig_atomic_t	 time_up;	/* set by the watchdog's signal */
 	bool			 armed;		/* inside a protected call */
 	bool			 broken;	/* panicked: used no more */
+	bool			 syntax;	/* the error is a compile error */
 	jmp_buf			*jb;		/* back from a panic */
 	unsigned		 time_limit_ms;	/* processor time per call; 0: none */
 	char			 name[128];	/* the chunk loaded last, for messages */
@@ -69,6 +70,9 @@ int	 sandbox_run(struct sandbox *, lua_CFunction fn, void *ud, int nresults);
 /* For C functions the script calls: charges n steps to the budget and
  * stops the script (as the hook does) when it is spent. */
 void	 sandbox_charge(lua_State *, unsigned long long n);
+/* Raises the compile error on the stack (after luaL_loadbufferx failed):
+ * the message then says 语法错误. */
+int	 sandbox_syntax_error(lua_State *);
 /* textlib.c: the `text` helpers in place of the pattern functions, which
  * say so when called. */
 void	 sandbox_text(lua_State *);

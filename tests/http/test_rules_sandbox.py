@@ -56,9 +56,9 @@ HOSTILE = [
 ]
 
 
-def _health_same(pid, what):
+def _health_same(pid, what, rules="ok"):
     body = expect_json(raw_request("GET", "/api/health"), 200, "health after %s" % what)
-    check(body.get("status") == "ok" and body.get("rules") == "ok" and body.get("workers") == "ok",
+    check(body.get("status") == "ok" and body.get("rules") == rules and body.get("workers") == "ok",
           "health after %s is %r" % (what, body))
     check(app_pid() == pid, "yujing restarted (pid %d, was %d) after %s" % (app_pid(), pid, what))
 
@@ -126,7 +126,7 @@ def test_hostile_files_on_reload_are_refused_and_the_old_ones_stay():
             if says is not None:
                 check(says in e["error"], "%s: error %r does not contain %r" % (what, e["error"], says))
             log.wait_for("rules: %s refused" % name, seconds=WATCH + 10)
-            _health_same(pid, "reload of %s" % what)
+            _health_same(pid, "reload of %s" % what, rules="refused")
             # Gone, so that the next refusal is not this one's.
             os.remove(path)
             rf.wait_status(c, name, lambda e: e is None, WATCH + 10, "the removal of 2031.lua")
@@ -155,7 +155,7 @@ def test_start_skips_a_hostile_file_and_says_so():
         check(e is not None and e.get("in_force") is False and e.get("error"),
               "after a start with a hostile file its status is %r" % e)
         body = expect_json(raw_request("GET", "/api/health"), 200, "health after the start")
-        check(body.get("rules") == "ok", "health %r" % body)
+        check(body.get("rules") == "refused", "health %r" % body)
     finally:
         os.remove(path)
         rf.wait_status(login("admin"), name, lambda e: e is None, WATCH + 10, "the removal of 2031.lua")
@@ -195,3 +195,47 @@ def test_a_reason_that_is_not_utf8_is_an_error_not_a_missing_item():
     body = expect_json(c.post("/api/rules/preview", {"year": 2019, "source": ok}), 200, "preview")
     items = body["items"][0]["items"] if body.get("items") and "items" in body["items"][0] else None
     check(items is None or items[0]["reason"] == "得分", "items %r" % items)
+
+
+def test_encodings_on_reload_bom_accepted_gbk_refused_with_its_line():
+    c = login("admin")
+    name = "scoring/2032.lua"
+    path = rf.path(name)
+    good = rf.version_standard(7, 2032)
+    try:
+        # A byte-order mark first (as some Windows editors save): accepted.
+        sha = rf.write(name, b"\xef\xbb\xbf" + good.encode("utf-8"))
+        e, _ = rf.wait_status(c, name, rf.in_force_with(sha), WATCH + 10, "a file with a BOM")
+        check(e.get("error") is None, "a BOM file: %r" % e)
+        # The same text saved as GBK: refused, naming the first bad line;
+        # the BOM version stays in force.
+        rf.write(name, good.encode("gbk"))
+        e, _ = rf.wait_status(c, name, lambda e: (e or {}).get("error") is not None, WATCH + 10,
+                              "the refusal of a GBK file")
+        check(e["error"].startswith(name + ":1:") and "UTF-8" in e["error"],
+              "GBK error %r, want %s:1: … UTF-8 …" % (e["error"], name))
+        check(e.get("in_force") is True and e.get("sha256") == sha, "the BOM version left: %r" % e)
+        # A syntax error reads in Chinese, Lua's words after.
+        rf.write(name, "local a = = 1\n")
+        e, _ = rf.wait_status(c, name, lambda e: "语法错误" in ((e or {}).get("error") or ""),
+                              WATCH + 10, "the refusal of a syntax error")
+        check(e["error"].startswith(name + ":1: 语法错误（Lua 原文：") , "error %r" % e["error"])
+    finally:
+        if os.path.exists(path):
+            os.remove(path)
+            rf.wait_status(c, name, lambda e: e is None, WATCH + 10, "the removal of 2032.lua")
+
+
+def test_rules_test_takes_one_file():
+    binary = os.path.join(REPO, "build", "core", "yujing")
+    for f in ("rules/scoring/2019.lua", "rules/scoring/2019.test.lua"):
+        p = subprocess.run([binary, "rules", "test", os.path.join(REPO, f)], capture_output=True,
+                           timeout=120)
+        out = p.stdout.decode("utf-8", "replace")
+        last = out.strip().splitlines()[-1] if out.strip() else ""
+        check(p.returncode == 0 and last.endswith(" passed, 0 failed") and not last.startswith("0 "),
+              "rules test %s: exit %d, %r" % (f, p.returncode, last))
+    p = subprocess.run([binary, "rules", "test", os.path.join(REPO, "rules/review.lua")],
+                       capture_output=True, timeout=60)
+    check(p.returncode == 1 and "须为" in p.stdout.decode("utf-8", "replace"),
+          "rules test review.lua: exit %d, %r" % (p.returncode, p.stdout))
