@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "buf.h"
+#include "facts_db.h"
 #include "http.h"
 #include "log.h"
 
@@ -33,7 +34,7 @@ struct rfile {
 	char	 sha[65];
 	char	 loaded_at[32];
 	char	 refused_sha[65];
-	char	 error[640];	/* why the newest file on disk was refused */
+	char	 error[1024];	/* why the newest file on disk was refused */
 };
 
 struct rules_wfile {
@@ -695,19 +696,117 @@ test_run_review(struct sandbox *sb, int ref, char *err, size_t errsz)
 	return 0;
 }
 
-/* Compiles and test-runs a rule file as policy staff's tools and the
- * reloader do.  kind from its name. */
+/* The reloader's own connection, for the real facts of every point
+ * (NULL config: none, as in the tools).  Used under reg.reload_mu. */
+static const struct config	*reload_cfg;
+static struct db		 reload_db;
+static bool			 reload_db_ready;
+
+void
+rules_use_database(const struct config *cfg)
+{
+	reload_cfg = cfg;
+}
+
+/* A candidate standard scores every point of its year, as /api/scores
+ * will: one that fails on any point is refused, naming it. */
 static int
-validate(const char *name, int year, const char *src, size_t len, char *err, size_t errsz)
+real_facts_run(struct sandbox *sb, int ref, const char *name, int year, char *err, size_t errsz)
+{
+	struct facts		*f = NULL;
+	struct score_result	 r;
+	size_t			 n = 0, i;
+	long long		 total;
+	char			 why[640];
+	int			 rc;
+
+	if (reload_cfg == NULL)
+		return 0;
+	if (!reload_db_ready) {
+		db_init(&reload_db, reload_cfg);
+		reload_db_ready = true;
+	}
+	db_request_begin(&reload_db);
+	rc = facts_load(&reload_db, year, NULL, 0, true, FACTS_ALL, 1000000, 0, &f, &n, &total);
+	db_request_end(&reload_db);
+	if (rc != DB_OK) {
+		log_warn("rules: %s: the database is unavailable; tested on the built-in facts only", name);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (score_call(sb, ref, name, &f[i], &r, why, sizeof(why)) == -1) {
+			snprintf(err, errsz, "%s（在预警点“%s”（编号 %lld）%d 年度的实际数据上试运行时出错）",
+			    why, f[i].point_name, (long long)f[i].point_id, year);
+			facts_free(f, n);
+			return -1;
+		}
+		score_result_free(&r);
+	}
+	facts_free(f, n);
+	return 0;
+}
+
+/* Case i of a test file, for case_body. */
+struct case_args {
+	struct body	 b;
+	int		 std, cases, year;
+	size_t		 i;
+	char		 name[256];
+};
+
+static int case_body(lua_State *);
+
+/* The standard's own test cases, when deployed beside it
+ * (scoring/<year>.test.lua), must pass too. */
+static int
+deployed_cases_run(struct sandbox *sb, int std, int year, char *err, size_t errsz)
+{
+	char		 path[PATH_MAX + 64], name[64], why[640];
+	struct buf	 b = { 0 };
+	int		 cases, rc = 0;
+	size_t		 n, i;
+
+	snprintf(path, sizeof(path), "%s/scoring/%04d.test.lua", reg.dir, year);
+	if (access(path, R_OK) != 0 || read_file(path, &b) == -1)
+		return 0;
+	snprintf(name, sizeof(name), "scoring/%04d.test.lua", year);
+	if (load_table(sb, false, name, b.data, b.len, "测试文件须返回用例数组", &cases, &n,
+	    err, errsz) == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		struct case_args a = { .std = std, .cases = cases, .year = year, .i = i };
+
+		if (run_body(sb, case_body, &a.b, why, sizeof(why)) == -1) {
+			snprintf(err, errsz, "%s 第 %zu 个用例（%s）未通过：%s", name, i + 1,
+			    a.name[0] ? a.name : "无名称", why);
+			rc = -1;
+		}
+	}
+	buf_free(&b);
+	return rc;
+}
+
+/* Compiles and test-runs a rule file as policy staff's tools and the
+ * reloader do.  kind from its name.  deployed: a file of rules_dir, which
+ * also runs on every point's real facts and passes its test cases. */
+static int
+validate(const char *name, int year, const char *src, size_t len, bool deployed,
+    char *err, size_t errsz)
 {
 	struct sandbox	 sb;
 	int		 ref, rc;
 
 	if (open_module(&sb, name, src, len, &ref, err, errsz) == -1)
 		return -1;
-	if (year > 0)
+	if (year > 0) {
 		rc = test_run_scoring(&sb, ref, name, year, err, errsz);
-	else
+		if (rc == 0 && deployed)
+			rc = deployed_cases_run(&sb, ref, year, err, errsz);
+		if (rc == 0 && deployed)
+			rc = real_facts_run(&sb, ref, name, year, err, errsz);
+	} else
 		rc = test_run_review(&sb, ref, err, errsz);
 	sandbox_close(&sb);
 	return rc;
@@ -731,7 +830,7 @@ static int
 consider(const char *name, int year, const char *path, struct buf *b)
 {
 	struct rfile	*f;
-	char		 sha[65], err[640];
+	char		 sha[65], err[1024];
 	int		 changed = 0;
 
 	if (read_file(path, b) == -1)
@@ -753,7 +852,7 @@ consider(const char *name, int year, const char *path, struct buf *b)
 	pthread_mutex_unlock(&reg.mu);
 
 	/* Outside the lock: a standard may take a while to test-run. */
-	if (validate(name, year, b->data, b->len, err, sizeof(err)) == -1) {
+	if (validate(name, year, b->data, b->len, true, err, sizeof(err)) == -1) {
 		pthread_mutex_lock(&reg.mu);
 		if ((f = find_file(name)) == NULL && reg.n < MAX_FILES) {
 			f = &reg.files[reg.n++];
@@ -1207,7 +1306,7 @@ rules_check_file(const char *path, FILE *out)
 		buf_free(&b);
 		return -1;
 	}
-	rc = validate(path, year, b.data, b.len, err, sizeof(err));
+	rc = validate(path, year, b.data, b.len, false, err, sizeof(err));
 	if (rc == 0)
 		fprintf(out, "%s: ok\n", path);
 	else
@@ -1237,13 +1336,6 @@ merge(lua_State *L, int dst, int src)
 		lua_rawset(L, dst);
 	}
 }
-
-struct case_args {
-	struct body	 b;
-	int		 std, cases, year;
-	size_t		 i;
-	char		 name[256];
-};
 
 /* Case i of the test file: its facts merged into empty facts, scored by
  * the standard, compared with what it expects. */

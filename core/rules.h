@@ -48,6 +48,9 @@ struct rules_worker {
  * here, measured now. */
 void	 rules_set_limits(size_t mem_cap, unsigned long long budget, int time_ms);
 int	 rules_time_limit(void);
+/* Before rules_init: reloads then also test-run a standard on the real
+ * facts of every point of its year, through a connection of their own. */
+void	 rules_use_database(const struct config *);
 void	 rules_init(const struct config *);
 /* Rescans the folder; returns how many files changed what is in force. */
 int	 rules_reload(void);

@@ -179,6 +179,7 @@ server_run(const struct config *cfg)
 	 * stops glibc from raising it after the first big free. */
 	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 	session_cache_init(cfg->session_cache_ttl);
+	rules_use_database(cfg);
 	rules_init(cfg);
 	if (rules_problem() != NULL)
 		log_err("rules: %s (in %s); health answers 503 until it is fixed",

@@ -239,3 +239,41 @@ def test_rules_test_takes_one_file():
                        capture_output=True, timeout=60)
     check(p.returncode == 1 and "须为" in p.stdout.decode("utf-8", "replace"),
           "rules test review.lua: exit %d, %r" % (p.returncode, p.stdout))
+
+
+def test_reload_runs_every_point_and_the_deployed_cases():
+    c = login("admin")
+    name, tname = "scoring/2031.lua", "scoring/2031.test.lua"
+    scores = expect_json(c.get("/api/scores?year=2019&per_page=200"), 200, "scores")
+    point = [it for it in scores["items"] if it["point_id"] != 1][-1]
+    try:
+        # Fails on one real point only: refused, naming the point.
+        rf.write(name, "return { score = function(f)\n"
+                       "  if f.point.id == %d then error('这个点算不了') end\n"
+                       "  return { items = {}, total = 0 }\nend }\n" % point["point_id"])
+        e, _ = rf.wait_status(c, name, lambda e: (e or {}).get("error") is not None, WATCH + 10,
+                              "the refusal of a standard that fails on one point")
+        check("这个点算不了" in e["error"] and point["point_name"] in e["error"]
+              and e["error"].startswith(name + ":2:"), "error %r does not name the point %s"
+              % (e["error"], point["point_name"]))
+        check(e.get("in_force") is False, "in force: %r" % e)
+        os.remove(rf.path(name))
+        rf.wait_status(c, name, lambda e: e is None, WATCH + 10, "the removal of 2031.lua")
+        # Deployed test cases that the standard does not pass: refused,
+        # naming the case.
+        rf.write(tname, "return { { name = '全零的点得 99 分', facts = {}, expect = { total = 99 } } }\n")
+        rf.write(name, rf.version_standard(5, 2031))
+        e, _ = rf.wait_status(c, name, lambda e: (e or {}).get("error") is not None, WATCH + 10,
+                              "the refusal of a standard that fails its cases")
+        check(e["error"].startswith(tname) and "全零的点得 99 分" in e["error"] and "99" in e["error"],
+              "error %r does not name the case" % e["error"])
+        # Cases it passes: in force.
+        rf.write(tname, "return { { name = '全零的点得 5 分', facts = {}, expect = { total = 5 } } }\n")
+        sha = rf.write(name, rf.version_standard(5, 2031) + "\n-- 用例改好了\n")
+        e, _ = rf.wait_status(c, name, rf.in_force_with(sha), WATCH + 10, "the standard in force")
+        check(e.get("error") is None, "%r" % e)
+    finally:
+        for f in (name, tname):
+            if os.path.exists(rf.path(f)):
+                os.remove(rf.path(f))
+        rf.wait_status(c, name, lambda e: e is None, WATCH + 10, "the removal of 2031.lua")
