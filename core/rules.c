@@ -286,6 +286,21 @@ score_body(lua_State *L)
 		BODY_FAIL(&a->b, "%s: 返回值缺少数字 total", name);
 	if (fabs(out->total - sum) > 1e-9)
 		BODY_FAIL(&a->b, "%s: total %g 不等于各项得分之和 %g", name, out->total, sum);
+	/* The maximum the standard declares (max = 50) is what the items'
+	 * maxima add up to; without one, their sum. */
+	for (sum = 0, i = 0; i < n; i++)
+		sum += out->items[i].max;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, a->ref);
+	rc = raw_field(L, -1, "max");
+	if (rc == LUA_TNUMBER) {
+		out->max = lua_tonumber(L, -1);
+		if (fabs(out->max - sum) > 1e-9)
+			BODY_FAIL(&a->b, "%s: 各项满分之和 %g 不等于标准声明的总满分 max = %g"
+			    "（增减评分项后请同时修改 max）", name, sum, out->max);
+	} else if (rc != LUA_TNIL)
+		BODY_FAIL(&a->b, "%s: 总满分 max 须为数字", name);
+	else
+		out->max = sum;
 	return 0;
 }
 

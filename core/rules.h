@@ -31,6 +31,7 @@ struct score_result {
 	char			 standard[64];	/* "scoring/2019.lua" */
 	char			 title[128];
 	double			 total;
+	double			 max;		/* the standard's total maximum */
 	struct score_item	*items;
 	size_t			 n;
 };

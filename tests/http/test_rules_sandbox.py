@@ -277,3 +277,19 @@ def test_reload_runs_every_point_and_the_deployed_cases():
             if os.path.exists(rf.path(f)):
                 os.remove(rf.path(f))
         rf.wait_status(c, name, lambda e: e is None, WATCH + 10, "the removal of 2031.lua")
+
+
+def test_items_must_add_up_to_the_declared_maximum():
+    c = login("province")
+    src = ("return { max = 50, score = function(f)\n"
+           "  return { items = { { key = 'a', label = '甲', score = 1, max = 5, reason = '一' },\n"
+           "                     { key = 'b', label = '乙', score = 0, max = 40, reason = '二' } },\n"
+           "           total = 1 }\nend }\n")
+    resp = c.post("/api/rules/preview", {"year": 2019, "source": src})
+    check(resp.status == 400, "status %d, want 400" % resp.status, resp)
+    msg = (resp.error() or {}).get("message") or ""
+    check("45" in msg and "max = 50" in msg, "message %r" % msg)
+    body = expect_json(c.post("/api/rules/preview",
+                              {"year": 2019, "source": src.replace("max = 40", "max = 45")}),
+                       200, "a standard whose items add up")
+    check(body["items"] and body["items"][0]["total"] == 1, "rows %r" % body["items"][:1])
