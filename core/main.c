@@ -34,6 +34,7 @@ usage(FILE *f)
 	    "       yujing hash-password           print the argon2id hash of stdin's line\n"
 	    "       yujing rules check [-c FILE] RULE.lua...  check rule files before deploying\n"
 	    "       yujing rules test [-c FILE] DIR|FILE       run DIR/<year>.test.lua cases\n"
+	    "       yujing rules new YEAR [DIR]               DIR/YEAR.lua and its cases from the newest earlier\n"
 	    "       yujing rules bench [-c FILE] DIR [N]       time scoring N points and a reload\n"
 	    "       yujing plugins check DIR       load the report-type plugins in DIR and list them\n"
 	    "       yujing stats rebuild [-c FILE] recount every submission into the statistics\n"
@@ -178,6 +179,8 @@ cmd_rules(int argc, char **argv)
 	}
 	if (argc == 1 && !strcmp(verb, "test"))
 		return rules_test_dir(argv[0], stdout) == 0 ? 0 : 1;
+	if ((argc == 1 || argc == 2) && !strcmp(verb, "new"))
+		return rules_new(argc == 2 ? argv[1] : "rules/scoring", atoi(argv[0]), stdout) == 0 ? 0 : 1;
 	if ((argc == 1 || argc == 2) && !strcmp(verb, "bench"))
 		return rules_bench(argv[0], argc == 2 ? atoi(argv[1]) : 10000, stdout) == 0 ? 0 : 1;
 	usage(stderr);

@@ -1770,3 +1770,111 @@ rules_bench(const char *dir, int n, FILE *out)
 		rc = -1;
 	return rc;
 }
+
+/* ---------------------------------------------------------------- scaffold */
+
+/* src with every year token (four digits, not part of a longer number)
+ * from year - 1 to year + 2 (a case of the year after, and its next
+ * January) moved by delta years. */
+static void
+shift_years(const char *src, size_t len, int year, int delta, struct buf *out)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		if (i + 4 <= len && strspn(src + i, "0123456789") >= 4 &&
+		    (i == 0 || src[i - 1] < '0' || src[i - 1] > '9') &&
+		    (i + 4 == len || src[i + 4] < '0' || src[i + 4] > '9')) {
+			int y = (src[i] - '0') * 1000 + (src[i + 1] - '0') * 100 +
+			    (src[i + 2] - '0') * 10 + (src[i + 3] - '0');
+
+			if (y >= year - 1 && y <= year + 2) {
+				buf_printf(out, "%04d", y + delta);
+				i += 4;
+				continue;
+			}
+		}
+		buf_add(out, src + i, 1);
+		i++;
+	}
+}
+
+static int
+write_new(const char *path, const struct buf *b, FILE *out)
+{
+	FILE *f;
+
+	if ((f = fopen(path, "wx")) == NULL) {
+		fprintf(out, "%s: %s\n", path, errno == EEXIST ? "已存在，未覆盖" : strerror(errno));
+		return -1;
+	}
+	if (fwrite(b->data, 1, b->len, f) != b->len || fclose(f) != 0) {
+		fprintf(out, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+rules_new(const char *dir, int year, FILE *out)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 from = 0, y, rc;
+	char		 path[PATH_MAX + 64];
+	struct buf	 src = { 0 }, dst = { 0 };
+
+	if (year < 2000 || year > 2100) {
+		fprintf(out, "年度须在 2000 到 2100 之间\n");
+		return -1;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(out, "%s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL)
+		if ((y = standard_year(de->d_name)) > from && y < year)
+			from = y;
+	closedir(d);
+	if (from == 0) {
+		fprintf(out, "%s: 没有早于 %d 年的评分标准可作底稿\n", dir, year);
+		return -1;
+	}
+	/* The standard, then its cases, each with the years moved. */
+	snprintf(path, sizeof(path), "%s/%04d.lua", dir, from);
+	if (read_file(path, &src) == -1) {
+		fprintf(out, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	shift_years(src.data, src.len, from, year - from, &dst);
+	snprintf(path, sizeof(path), "%s/%04d.lua", dir, year);
+	rc = write_new(path, &dst, out);
+	if (rc == 0)
+		fprintf(out, "%s: 由 %04d.lua 生成，年份已改为 %d\n", path, from, year);
+	snprintf(path, sizeof(path), "%s/%04d.test.lua", dir, from);
+	if (rc == 0 && read_file(path, &src) == 0) {
+		dst.len = 0;
+		shift_years(src.data, src.len, from, year - from, &dst);
+		snprintf(path, sizeof(path), "%s/%04d.test.lua", dir, year);
+		rc = write_new(path, &dst, out);
+		if (rc == 0)
+			fprintf(out, "%s: 由 %04d.test.lua 生成，用例中的日期已改为 %d 年度\n", path, from, year);
+	}
+	buf_free(&src);
+	buf_free(&dst);
+	if (rc == -1)
+		return -1;
+	/* As generated, before anyone changes anything, it must pass. */
+	snprintf(path, sizeof(path), "%s/%04d.lua", dir, year);
+	if (rules_check_file(path, out) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%04d.test.lua", dir, year);
+	if (access(path, R_OK) == 0) {
+		snprintf(path, sizeof(path), "%s/%04d.lua", dir, year);
+		if (rules_test_dir(path, out) != 0)
+			return -1;
+	}
+	fprintf(out, "下一步：修改文件开头的分值常量和标题，运行 yujing rules check 和 yujing rules test，"
+	    "再用 POST /api/rules/preview 在实际数据上预览，最后放入 rules_dir/scoring/\n");
+	return 0;
+}

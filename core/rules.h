@@ -113,6 +113,9 @@ int	 rules_review_bool(struct rules_worker *, const char *fn, const char *type,
 json_t	*rules_review_presets(struct rules_worker *, char *err, size_t errsz);
 
 /* Tools for policy staff. */
+/* Writes dir/<year>.lua and dir/<year>.test.lua from the newest earlier
+ * standard and its cases, years moved; checks and tests them. */
+int	 rules_new(const char *dir, int year, FILE *out);
 int	 rules_check_file(const char *path, FILE *out);
 int	 rules_test_dir(const char *dir, FILE *out);
 /* Scores n synthetic points with every standard in dir/scoring (and a

@@ -293,3 +293,72 @@ def test_items_must_add_up_to_the_declared_maximum():
                               {"year": 2019, "source": src.replace("max = 40", "max = 45")}),
                        200, "a standard whose items add up")
     check(body["items"] and body["items"][0]["total"] == 1, "rows %r" % body["items"][:1])
+
+
+def test_authoring_next_years_standard_from_the_command_line_to_force():
+    """Policy staff's path: scaffold 2020 from 2019, change one item, check,
+    test, preview on the real points, deploy, see it in force."""
+    import shutil
+    binary = os.path.join(REPO, "build", "core", "yujing")
+    work = os.path.join(REPO, ".run", "authoring")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    for f in ("2019.lua", "2019.test.lua"):
+        shutil.copy(os.path.join(REPO, "rules", "scoring", f), work)
+
+    def yj(*args):
+        p = subprocess.run([binary, "rules"] + list(args), capture_output=True, timeout=120)
+        return p.returncode, p.stdout.decode("utf-8", "replace")
+
+    rc, out = yj("new", "2020", work)
+    check(rc == 0 and "52 passed, 0 failed" in out, "rules new 2020: %d %s" % (rc, out))
+    std = os.path.join(work, "2020.lua")
+    with open(std, encoding="utf-8") as f:
+        text = f.read()
+    check('title = "2020年度外贸预警工作评分标准"' in text, "the title was not moved to 2020")
+    rc, out = yj("new", "2020", work)
+    check(rc == 1 and "已存在" in out, "a second rules new 2020 overwrote: %s" % out)
+
+    # One item changes (the annual summary is worth 6) and so does the total.
+    changed = text.replace("local ANNUAL_POINTS = 5", "local ANNUAL_POINTS = 6")
+    check(changed != text, "no ANNUAL_POINTS constant in the scaffold")
+    with open(std, "w", encoding="utf-8") as f:
+        f.write(changed)
+    rc, out = yj("check", std)
+    check(rc == 1 and "max = 50" in out and "51" in out, "check of an unbalanced total: %s" % out)
+    changed = changed.replace("local MAX = 50", "local MAX = 51")
+    with open(std, "w", encoding="utf-8") as f:
+        f.write(changed)
+    rc, out = yj("check", std)
+    check(rc == 0 and out.strip().endswith(": ok"), "check: %s" % out)
+    # The cases that expect 5 for the summary now fail, and say which.
+    rc, out = yj("test", std)
+    check(rc == 1 and "总分应为 5，实际 6" in out and "满分年度：50 分: 总分应为 50，实际 51" in out,
+          "test: %s" % out[-800:])
+
+    c = login("province")
+    body = expect_json(c.post("/api/rules/preview?per_page=200", {"year": 2020, "source": changed}),
+                       200, "preview of 2020")
+    check(body["items"], "preview rows %r" % body)
+    for row in body["items"]:
+        annual = [it for it in row["items"] if it["key"] == "report_annual_on_time"][0]
+        check(annual["max"] == 6 and annual["score"] in (0, 6), "annual item %r" % annual)
+
+    name = "scoring/2020.lua"
+    try:
+        sha = rf.write(name, changed)
+        e, _ = rf.wait_status(login("admin"), name, rf.in_force_with(sha), WATCH + 10, "2020 in force")
+        check(e.get("error") is None, "%r" % e)
+        scores = expect_json(c.get("/api/scores?year=2020&per_page=5"), 200, "scores 2020")
+        check(all(it["standard"] == name and it["max"] == 51 and
+                  it["title"] == "2020年度外贸预警工作评分标准" for it in scores["items"]),
+              "2020 scores %r" % scores["items"][:1])
+        # 2019 still has its own.
+        s19 = expect_json(c.get("/api/scores?year=2019&per_page=5"), 200, "scores 2019")
+        check(all(it["standard"] == "scoring/2019.lua" and it["max"] == 50 for it in s19["items"]),
+              "2019 scores %r" % s19["items"][:1])
+    finally:
+        if os.path.exists(rf.path(name)):
+            os.remove(rf.path(name))
+            rf.wait_status(login("admin"), name, lambda e: e is None, WATCH + 10, "removing 2020.lua")
+        shutil.rmtree(work, ignore_errors=True)
