@@ -301,7 +301,10 @@ def test_preview_stops_endless_loops_and_memory_bombs():
     ]
     for src in loops:
         t0 = time.monotonic()
-        _refused(_preview(c, src), "source", "指令数上限")
+        # The instruction count, or on a busy machine the processor-time
+        # limit (1.5 times what the budget took at start), whichever first.
+        msg = _refused(_preview(c, src), "source", "上限")
+        check("指令数上限" in msg or "运行时间上限" in msg, "message %r" % msg)
         check(time.monotonic() - t0 < 30, "an endless loop took %.0f s to stop" % (time.monotonic() - t0))
         # The worker that ran it goes on serving.
         _health_ok()

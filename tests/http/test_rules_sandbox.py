@@ -43,12 +43,14 @@ HOSTILE = [
     ("memory filled at load inside pcall",
      "keep = {}\npcall(function() while true do keep[#keep + 1] = {} end end)\n" + OK_TAIL,
      "上限"),
+    # Charged to the instruction count (the unit tests hold them to it);
+    # through the server, on a busy machine, the time limit may come first.
     ("concatenation in a loop",
      "local s = '' for i = 1, 500000 do s = s .. 'x' end\n" + OK_TAIL,
-     "指令数上限"),
+     "上限"),
     ("table.insert at the front",
      "local t = {} for i = 1, 2000000 do table.insert(t, 1, i) end\n" + OK_TAIL,
-     "指令数上限"),
+     "上限"),
     ("long strings compared forever",
      "local a = string.rep('x', 4000000)\nlocal b = string.rep('x', 3999999) .. 'x'\n"
      "local n = 0\nwhile true do if a == b then n = n + 1 end end\n",
