@@ -52,6 +52,7 @@ static const struct key keys[] = {
 	{ "login_max_failures",	K_INT,  O(login_max_failures), "5", 1, 1000 },
 	{ "login_max_failures_addr", K_INT, O(login_max_failures_addr), "30", 1, 100000 },
 	{ "login_window",	K_INT,  O(login_window), "900", 1, 86400 },
+	{ "login_addr_delay",	K_INT,  O(login_addr_delay), "10", 1, 3600 },
 	{ "password_min_length", K_INT, O(password_min_length), "8", 6, 128 },
 	{ "rules_dir",		K_STR,  O(rules_dir), SYSCONFDIR "/yujing/rules", 0, 0 },
 	{ "rules_memory_limit",	K_SIZE, O(rules_memory_limit), "16M", 1 << 20, 1LL << 32 },

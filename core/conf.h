@@ -30,6 +30,7 @@ struct config {
 	int	 login_max_failures;	/* per account within login_window */
 	int	 login_max_failures_addr; /* per client address */
 	int	 login_window;		/* seconds */
+	int	 login_addr_delay;	/* seconds between attempts past the address limit */
 	int	 password_min_length;
 	char	*rules_dir;		/* scoring/<year>.lua and review.lua */
 	size_t	 rules_memory_limit;	/* bytes per Lua state */

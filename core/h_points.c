@@ -11,6 +11,8 @@
 #include "history.h"
 #include "handlers.h"
 #include "points.h"
+#include "session.h"
+#include "users.h"
 #include "validate.h"
 #include "validators.h"
 #include "worker.h"
@@ -442,7 +444,7 @@ h_points_update(struct req *r)
 	struct db	*db = &r->w->db;
 	struct db_res	 res;
 	json_t		*changed;
-	int		 k, rc;
+	int		 k, rc, moved = 0;
 
 	if (points_scope(r, id, ACCESS_WRITE, false, city) == -1 ||
 	    validate_object(r, r->json, update_fields, P__N + 1, v) == -1)
@@ -500,11 +502,20 @@ h_points_update(struct req *r)
 		json_decref(changed);
 		goto dberr;
 	}
+	/* A point that moves takes its accounts' scope along. */
+	if (strcmp(points_nz(old[P_CITY]) ? old[P_CITY] : "", vals[P_CITY]) != 0 &&
+	    (rc = users_follow_point(db, id, vals[P_CITY], &r->user, r->remote_addr,
+	    r->request_id, &moved)) != DB_OK) {
+		json_decref(changed);
+		goto dberr;
+	}
 	if ((rc = history_diff(r, id, "point", id, "update", point_names,
 	    (const char *const *)old, (const char *const *)vals, P__N)) != DB_OK ||
 	    (rc = audit_req(r, "point.update", "point", id, json_pack("{s:o}", "fields", changed))) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)
 		goto dberr;
+	if (moved > 0)
+		session_cache_bump();	/* cached sessions carry the old city */
 	answer_point(r, 200, id);
 	goto out;
 dberr:

@@ -1276,25 +1276,6 @@ h_decisions_bulk(struct req *r)
 
 /* ------------------------------------------------------------- attachments */
 
-/* A file name as the clerk gave it, minus anything that could name a path
- * or break a header: 1–255 characters, no / \ or control characters. */
-static const char *
-bad_name(const char *n)
-{
-	const unsigned char *p;
-
-	if (n == NULL || *n == '\0')
-		return "请用 ?name=文件名 给出附件的文件名";
-	if (!http_utf8_valid(n, strlen(n)) || http_utf8_len(n) > 255)
-		return "附件文件名须为不超过 255 个字的 UTF-8 文本";
-	for (p = (const unsigned char *)n; *p; p++)
-		if (*p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\' || *p == '"')
-			return "附件文件名不能含有 / \\ \" 或控制字符";
-	if (!strcmp(n, ".") || !strcmp(n, ".."))
-		return "附件文件名不合法";
-	return NULL;
-}
-
 void
 h_attachments_upload(struct req *r)
 {
@@ -1309,7 +1290,7 @@ h_attachments_upload(struct req *r)
 	long long	 id = r->params[0], aid;
 	int		 rc;
 
-	if ((why = bad_name(name)) != NULL) {
+	if ((why = validate_file_name(name)) != NULL) {
 		http_error(r, ERR_INVALID, why, "name");
 		return;
 	}
@@ -1390,14 +1371,14 @@ void
 h_attachments_get(struct req *r)
 {
 	struct db_res	 a, s;
-	char		 disp[1024];
+	char		 disp[EXPORT_DISPOSITION_MAX];
 
 	if (load_attachment(r, r->params[0], true, &a, &s) == -1)
 		return;
 	db_res_free(&s);
 	/* Never rendered by the browser: a download, no sniffing (the core
 	 * sends X-Content-Type-Options: nosniff on every answer). */
-	export_disposition(db_res_str(&a, 0, 1), "attachment", disp, sizeof(disp));
+	export_disposition(db_res_str(&a, 0, 1), NULL, disp, sizeof(disp));
 	http_header(r, "Content-Disposition: %s", disp);
 	http_header(r, "X-Attachment-SHA256: %s", db_res_str(&a, 0, 3));
 	http_header(r, "Content-Security-Policy: sandbox");

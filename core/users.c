@@ -49,7 +49,9 @@ static int
 check_scope(struct db *db, int role, long long *point_id, char city[8],
     struct users_error *e)
 {
-	static const char get_point[] = "SELECT city FROM points WHERE id = ?";
+	/* Locked: a point moving to another city at the same time either
+	 * waits for this account or is read here with its new city. */
+	static const char get_point[] = "SELECT city FROM points WHERE id = ? LOCK IN SHARE MODE";
 	static const char get_city[] =
 	    "SELECT 1 FROM regions WHERE code = ? AND level = 'city'";
 	struct db_res	 res;
@@ -279,4 +281,37 @@ users_delete(struct db *db, long long id, const struct user *actor,
 		return dbfail(db, e, rc);
 	session_cache_bump();
 	return 0;
+}
+
+int
+users_follow_point(struct db *db, long long point_id, const char *city,
+    const struct user *actor, const char *addr, const char *request_id, int *moved)
+{
+	static const char get[] =
+	    "SELECT id, city FROM users WHERE point_id = ? AND role = 'point' "
+	    "AND deleted_at IS NULL AND NOT (city <=> ?) ORDER BY id FOR UPDATE";
+	static const char upd[] =
+	    "UPDATE users SET city = ?, version = version + 1, updated_at = NOW() WHERE id = ?";
+	struct db_res	 res;
+	size_t		 i;
+	int		 rc = DB_OK;
+
+	*moved = 0;
+	if ((rc = db_query(db, &res, get, "is", point_id, city)) != DB_OK)
+		return rc;
+	for (i = 0; i < res.nrows; i++) {
+		const char *old = db_res_null(&res, i, 1) ? NULL : db_res_str(&res, i, 1);
+		long long uid = db_res_int(&res, i, 0);
+
+		if ((rc = db_exec(db, upd, "si", city, uid)) < 0)
+			break;
+		rc = audit_write(db, actor, addr, request_id, "user.update", "user", uid,
+		    json_pack("{s:[s?, s], s:I}", "city", old, city, "point_moved",
+		    (json_int_t)point_id));
+		if (rc != DB_OK)
+			break;
+		(*moved)++;
+	}
+	db_res_free(&res);
+	return rc < 0 ? rc : DB_OK;
 }

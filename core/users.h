@@ -49,5 +49,12 @@ int	 users_update(struct db *, const struct config *, long long id,
 	    const char *request_id, struct users_error *);
 int	 users_delete(struct db *, long long id, const struct user *actor,
 	    const char *addr, const char *request_id, struct users_error *);
+/* A point moved to another city: the city of its accounts follows, inside
+ * the caller's transaction, one audit row per account changed; *moved is
+ * their number.  Call session_cache_bump() after the commit when *moved > 0:
+ * cached sessions carry the old city.  DB_OK or a db_rc. */
+int	 users_follow_point(struct db *, long long point_id, const char *city,
+	    const struct user *actor, const char *addr, const char *request_id,
+	    int *moved);
 
 #endif
