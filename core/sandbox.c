@@ -528,7 +528,10 @@ take_error(struct sandbox *sb, int status)
 		    sb->syntax ? "语法错误" : "运行错误", p);
 	} else if (msg != NULL && n > 0 && strncmp(msg, sb->name, n) == 0)
 		snprintf(sb->err, sizeof(sb->err), "%s", msg);
-	else	/* no position: still say which file */
+	else if (msg != NULL && !has_cjk(msg))	/* no position: still say which file */
+		snprintf(sb->err, sizeof(sb->err), "%s: %s（Lua 原文：%s）", sb->name,
+		    sb->syntax ? "语法错误" : "运行错误", msg);
+	else
 		snprintf(sb->err, sizeof(sb->err), "%s: %s", sb->name,
 		    msg ? msg : "错误值不是字符串");
 	lua_pop(sb->L, 1);

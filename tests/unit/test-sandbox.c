@@ -510,6 +510,19 @@ text_is(struct sandbox *sb, const char *src, const char *want)
 }
 
 static void
+test_coroutines_absent_and_format_widths_capped(void **state)
+{
+	struct sandbox *sb = *state;
+
+	/* No coroutines: a second Lua thread would run outside this state's
+	 * hook and watchdog bookkeeping. */
+	assert_int_equal(run_int(sb, "co.lua", "return coroutine == nil and 1 or 0\n"), 1);
+	/* Lua itself refuses a width past 99: one directive is bounded. */
+	REFUSED(sb, "format/width.lua", "return string.format('%100d', 1)\n", 0,
+	    "运行错误（Lua 原文：invalid conversion");
+}
+
+static void
 test_text_helpers(void **state)
 {
 	struct sandbox *sb = *state;
@@ -718,6 +731,11 @@ test_work_in_c_is_charged(void **state)
 		{ "charge/byte.lua",
 		  "local s = string.rep('x', 5000)\n"
 		  "for r = 1, 1e7 do local _ = select('#', s:byte(1, -1)) end\n" },
+		{ "charge/format.lua",
+		  "for r = 1, 1e8 do local _ = string.format('%99d%99d%99d%99s', 1, 2, 3, 'x') end\n" },
+		{ "charge/sortcmp.lua",
+		  "local t = {} for i = 1, 20000 do t[i] = (i * 7919) % 20011 end\n"
+		  "for r = 1, 1e6 do table.sort(t, function(a, b) return a > b end) end\n" },
 		{ "charge/upper.lua",
 		  "local s = string.rep('x', 200000)\n"
 		  "for r = 1, 1e7 do local _ = s:upper() end\n" },
@@ -857,6 +875,8 @@ main(void)
 		cmocka_unit_test(test_close_method_cannot_escape),
 		cmocka_unit_test_setup_teardown(test_pattern_functions_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_helpers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_coroutines_absent_and_format_widths_capped, setup,
+		    teardown),
 		cmocka_unit_test(test_library_loops_cannot_escape),
 		cmocka_unit_test_setup_teardown(test_runtime_and_syntax_errors_name_chunk_and_line, setup, teardown),
 		cmocka_unit_test(test_tiny_cap_fails_cleanly),
