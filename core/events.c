@@ -29,7 +29,7 @@ events_emit(struct db *db, struct event *ev)
 		json_decref(ev->detail);
 		ev->detail = NULL;
 	}
-	rc = db_exec(db, sql, "sIIssssssss", ev->kind,
+	rc = db_exec(db, sql, "sIIsssssss", ev->kind,
 	    sid ? &sid : NULL, aid ? &aid : NULL, ev->actor_role,
 	    ev->from_state, ev->to_state, ev->from_level, ev->to_level,
 	    publication_name(ev->publication), d);
