@@ -26,6 +26,7 @@ struct event {
 	const char	*from_level, *to_level;
 	enum event_publication publication;
 	json_t		*detail;	/* stolen; may be NULL */
+	const char	*at;		/* "YYYY-MM-DD HH:MM:SS" (clock.h); NULL: now */
 };
 
 /* Inserts the row; call inside the transition's transaction.  Returns DB_OK

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "app.h"
 #include "audit.h"
 #include "export.h"
@@ -249,11 +250,7 @@ out:
 static int
 current_year(void)
 {
-	time_t		 t = time(NULL) + 8 * 3600;
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	return tm.tm_year + 1900;
+	return clock_year();
 }
 
 /* Checks against the dictionaries and other points.  vals are the complete

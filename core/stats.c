@@ -6,13 +6,14 @@
 
 #include <jansson.h>
 
+#include "lifecycle.h"
 #include "plugins.h"
 
-#define ROW_COLS \
-	"id, type, point_id, state, year, quarter, first_submitted_at, " \
-	"opt_work_exchange, opt_internal, magazine, adopted, fields"
-enum { R_ID, R_TYPE, R_POINT, R_STATE, R_YEAR, R_QUARTER, R_FIRST, R_WE, R_INT, R_MAG,
-	R_ADOPTED, R_FIELDS };
+/* Rows of table submissions in its one column list (lifecycle.h). */
+#define ROW_COLS SUB_COLS
+enum { R_ID = SUB_ID, R_TYPE = SUB_TYPE, R_POINT = SUB_POINT, R_STATE = SUB_STATE,
+	R_YEAR = SUB_YEAR, R_QUARTER = SUB_QUARTER, R_FIRST = SUB_FIRST_AT, R_WE = SUB_OPT_WE,
+	R_INT = SUB_OPT_INT, R_MAG = SUB_MAGAZINE, R_ADOPTED = SUB_ADOPTED, R_FIELDS = SUB_FIELDS };
 
 static const char ins_sql[] =
     "INSERT INTO stat_records (submission_id, metric, point_id, year, month, quarter, at) "
