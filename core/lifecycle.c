@@ -641,7 +641,7 @@ lc_submit(struct worker *w, const struct actor *a, long long id, struct lc_versi
 	for (i = 0; i < n; i++)
 		snprintf(chain + strlen(chain), sizeof(chain) - strlen(chain), "%s%s", i ? "," : "", levels[i]);
 	/* No review: submitting completes the flow (filed, published, issued). */
-	rc = db_exec(t.db, upd, "ssssssiisssii", n ? "submitted" : "approved", n ? levels[0] : NULL,
+	rc = db_exec(t.db, upd, "ssssssiissii", n ? "submitted" : "approved", n ? levels[0] : NULL,
 	    chain, magazine ? "pending" : NULL, t.now, t.now, (long long)clock_year(),
 	    (long long)(n == 0), t.now, t.now, id, version);
 	if (one_row(&t, rc) == -1)
