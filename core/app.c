@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "actor.h"
 #include "db.h"
 #include "export.h"
 #include "outcome.h"
@@ -26,6 +27,12 @@ app_db_error(struct req *r, int rc)
 		http_error(r, ERR_INTERNAL, "服务器内部错误，请联系管理员", NULL);
 		break;
 	}
+}
+
+struct actor
+app_actor(const struct req *r)
+{
+	return actor_user(&r->user, r->remote_addr, r->request_id);
 }
 
 static enum http_err

@@ -18,6 +18,9 @@ void	 app_db_error(struct req *, int rc);
  * 403, 409, 400 (invalid / bad_request) with its field and message, 503,
  * 500, or the db error as app_db_error. */
 struct outcome;
+struct actor;
+/* The request's user as a domain actor (its address and request id). */
+struct actor app_actor(const struct req *);
 void	 app_outcome(struct req *, const struct outcome *);
 int	 app_outcome_status(const struct outcome *);
 /* The envelope's "error" object of an outcome (for per-item answers). */

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "actor.h"
 #include "app.h"
 #include "audit.h"
 #include "export.h"
@@ -379,6 +380,7 @@ store(struct req *r, long long *id, char *const *vals, long long version)
 void
 h_points_create(struct req *r)
 {
+	struct actor	 actor = app_actor(r);
 	struct vval	 v[P__N + 1];
 	char		*vals[P__N] = { 0 };
 	long long	 id = 0;
@@ -399,7 +401,7 @@ h_points_create(struct req *r)
 	}
 	if ((rc = store(r, &id, vals, 0)) < 0)
 		goto dberr;
-	if ((rc = history_diff(r, id, "point", id, "create", point_names, NULL,
+	if ((rc = history_diff(&r->w->db, &actor, id, "point", id, "create", point_names, NULL,
 	    (const char *const *)vals, P__N)) != DB_OK ||
 	    (rc = audit_req(r, "point.create", "point", id, json_pack("{s:s}", "name", vals[P_NAME]))) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)
@@ -429,6 +431,7 @@ h_points_get(struct req *r)
 void
 h_points_update(struct req *r)
 {
+	struct actor	 actor = app_actor(r);
 	static const char get[] =
 	    "SELECT name, host_org, type, batch, industry, city, district, founded_year, "
 	    "approval_no, address, phone, fax, website, email, status, version "
@@ -497,7 +500,7 @@ h_points_update(struct req *r)
 		json_decref(changed);
 		goto dberr;
 	}
-	if ((rc = history_diff(r, id, "point", id, "update", point_names,
+	if ((rc = history_diff(&r->w->db, &actor, id, "point", id, "update", point_names,
 	    (const char *const *)old, (const char *const *)vals, P__N)) != DB_OK ||
 	    (rc = audit_req(r, "point.update", "point", id, json_pack("{s:o}", "fields", changed))) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)

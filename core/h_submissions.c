@@ -17,17 +17,11 @@
 #include "validate.h"
 #include "worker.h"
 
-static struct actor
-actor_of(const struct req *r)
-{
-	return actor_user(&r->user, r->remote_addr, r->request_id);
-}
-
 /* The item as the caller now sees it, with status. */
 static void
 answer(struct req *r, int status, long long id)
 {
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 	json_t		*item;
 
@@ -77,7 +71,7 @@ void
 h_submissions_create(struct req *r)
 {
 	json_t		*type = json_object_get(r->json, "type");
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 
 	if (!json_is_string(type)) {
@@ -99,7 +93,7 @@ h_submissions_list(struct req *r)
 {
 	struct sv_filter f = { 0 };
 	struct sv_page	 p = { 0 };
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 
 	f.type = points_nz(http_query(r, "type"));
@@ -116,7 +110,7 @@ h_submissions_list(struct req *r)
 void
 h_submissions_update(struct req *r)
 {
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 
 	done(r, lc_update(r->w, &a, r->params[0], version_of(r, false),
@@ -126,7 +120,7 @@ h_submissions_update(struct req *r)
 void
 h_submissions_submit(struct req *r)
 {
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 
 	done(r, lc_submit(r->w, &a, r->params[0], version_of(r, false), &o), &o, 200);
@@ -135,7 +129,7 @@ h_submissions_submit(struct req *r)
 void
 h_submissions_withdraw(struct req *r)
 {
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 
 	done(r, lc_withdraw(r->w, &a, r->params[0], version_of(r, false), &o), &o, 200);
@@ -180,7 +174,7 @@ void
 h_submissions_decide(struct req *r)
 {
 	struct lc_decision d;
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 
 	if (parse_decision(r, r->json, &d) == -1)
@@ -193,7 +187,7 @@ void
 h_reviews_queue(struct req *r)
 {
 	struct sv_page	 p = { 0 };
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 
 	if (validate_paging(r, &p.page, &p.per_page) == -1)
@@ -205,7 +199,7 @@ void
 h_messages_list(struct req *r)
 {
 	struct sv_page	 p = { 0 };
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 	int		 unread;
 
@@ -218,7 +212,7 @@ h_messages_list(struct req *r)
 void
 h_messages_read(struct req *r)
 {
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 
 	if (sv_message_read(&r->w->db, &a, r->params[0], &o) == -1)
@@ -266,7 +260,7 @@ yes_no(struct req *r, const char *name, const char *label, bool *yes)
 void
 h_magazine_decide(struct req *r)
 {
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 	bool		 yes;
 
@@ -309,7 +303,7 @@ h_internal_exchange_list(struct req *r)
 void
 h_adoption(struct req *r)
 {
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 	bool		 yes;
 
@@ -327,7 +321,7 @@ h_leader_instruction(struct req *r)
 		{ "text", "批示内容", VT_STRING, VF_REQUIRED, 1, 5000, NULL },
 	};
 	struct vval	 v[2];
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 	json_t		*out;
 
@@ -352,7 +346,7 @@ h_decisions_bulk(struct req *r)
 {
 	json_t		*ids = json_object_get(r->json, "ids"), *id, *results, *item;
 	struct lc_decision d;
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 	size_t		 i, ok = 0;
 	int		 status;
@@ -418,7 +412,7 @@ void
 h_attachments_upload(struct req *r)
 {
 	const char	*name = http_query(r, "name"), *why;
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct db_res	 att;
 	struct outcome	 o;
 
@@ -444,7 +438,7 @@ h_attachments_upload(struct req *r)
 void
 h_attachments_get(struct req *r)
 {
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct db_res	 att;
 	struct outcome	 o;
 	char		 disp[1024];
@@ -469,7 +463,7 @@ h_attachments_get(struct req *r)
 void
 h_attachments_delete(struct req *r)
 {
-	struct actor	 a = actor_of(r);
+	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 
 	if (lc_detach(r->w, &a, r->params[0], &o) == -1)

@@ -88,7 +88,8 @@ read_password(char *pw, size_t sz)
 static int
 cmd_user_add(const struct config *cfg, struct users_input *in)
 {
-	struct users_error	 e;
+	struct actor		 cli = actor_system(ROLE_ADMIN, NULL, 0);
+	struct outcome		 e;
 	struct db		 db;
 	char			 pw[512];
 	long long		 id;
@@ -100,15 +101,15 @@ cmd_user_add(const struct config *cfg, struct users_input *in)
 	}
 	in->password = pw;
 	db_init(&db, cfg);
-	rc = users_create(&db, cfg, in, NULL, "cli", "cli", &id, &e);
+	rc = users_create(&db, cfg, in, &cli, &id, &e);
 	db_close(&db);
 	sodium_memzero(pw, sizeof(pw));
 	if (rc != 0) {
-		if (e.db_rc != DB_OK)
+		if (e.kind == OUT_DB)
 			fprintf(stderr, "yujing user add: %s: %s\n", db_strerror(e.db_rc), db.last_error);
 		else
-			fprintf(stderr, "yujing user add: %s%s%s\n", e.field ? e.field : "",
-			    e.field ? ": " : "", e.message);
+			fprintf(stderr, "yujing user add: %s%s%s\n", e.field, e.field[0] ? ": " : "",
+			    e.message);
 		return 1;
 	}
 	printf("user %s (%s) created with id %lld\n", in->username, in->role, id);
