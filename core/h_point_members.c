@@ -355,6 +355,14 @@ update(struct req *r, const struct member_kind *k)
 	if ((rc = db_exec(db, k->sql_update, "ssssssii", vals[0], vals[1], vals[2], vals[3],
 	    vals[4], vals[5], id, v[NF].i)) < 0)
 		goto dberr;
+	if (rc != 1) {		/* the version moved under the lock: never, but say so */
+		char stale[128];
+
+		db_rollback(db);
+		snprintf(stale, sizeof(stale), "该%s已被他人修改，请刷新后重试", k->label);
+		http_error(r, ERR_CONFLICT, stale, "version");
+		goto out;
+	}
 	snprintf(action, sizeof(action), "%s.update", k->entity);
 	if ((rc = history_diff(&r->w->db, &actor, point, k->entity, id, "update", k->names,
 	    (const char *const *)old, (const char *const *)vals, NF)) != DB_OK ||

@@ -500,6 +500,12 @@ h_points_update(struct req *r)
 		json_decref(changed);
 		goto dberr;
 	}
+	if (rc != 1) {		/* the version moved under the lock: never, but say so */
+		json_decref(changed);
+		db_rollback(db);
+		http_error(r, ERR_CONFLICT, "该预警点已被他人修改，请刷新后重试", "version");
+		goto out;
+	}
 	if ((rc = history_diff(&r->w->db, &actor, id, "point", id, "update", point_names,
 	    (const char *const *)old, (const char *const *)vals, P__N)) != DB_OK ||
 	    (rc = audit_req(r, "point.update", "point", id, json_pack("{s:o}", "fields", changed))) != DB_OK ||
