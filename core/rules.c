@@ -21,6 +21,7 @@
 #include "facts_db.h"
 #include "http.h"
 #include "log.h"
+#include "clock.h"
 
 #define MAX_FILES 64
 
@@ -98,11 +99,7 @@ sha256_hex(const char *p, size_t n, char out[65])
 static void
 now_iso(char out[32])
 {
-	time_t		 t = time(NULL) + 8 * 3600;
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+	clock_iso(out);
 }
 
 /* "2019.lua" -> 2019; 0 when the name is not a standard's. */

@@ -1,5 +1,6 @@
 /* yujing — field validation with messages a clerk can act on. */
 #include "validate.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -233,12 +234,9 @@ validate_paging_max(struct req *r, long long *page, long long *per_page, long lo
 int
 validate_query_year(struct req *r, int *year)
 {
-	time_t		 t = time(NULL) + 8 * 3600;
-	struct tm	 tm;
 	long long	 v;
 
-	gmtime_r(&t, &tm);
-	if (query_int(r, "year", "年度", tm.tm_year + 1900, 2000, 2100, &v) == -1)
+	if (query_int(r, "year", "年度", clock_year(), 2000, 2100, &v) == -1)
 		return -1;
 	*year = (int)v;
 	return 0;
