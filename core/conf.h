@@ -31,10 +31,13 @@ struct config {
 	int	 login_max_failures;	/* per account within login_window */
 	int	 login_max_failures_addr; /* per client address */
 	int	 login_window;		/* seconds */
+	int	 login_addr_delay;	/* seconds between attempts past the address limit */
 	int	 password_min_length;
 	char	*rules_dir;		/* scoring/<year>.lua and review.lua */
 	size_t	 rules_memory_limit;	/* bytes per Lua state */
 	size_t	 rules_instruction_limit; /* Lua instructions per call */
+	int	 rules_time_limit;	/* ms of processor time per call; 0: measured */
+	int	 worker_stuck_after;	/* seconds in one request before the watchdog reports it */
 	char	*plugins_dir;		/* report-type plugins, *.so */
 	char	*log_file;		/* empty: stderr (the journal under systemd) */
 };

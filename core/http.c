@@ -456,13 +456,25 @@ http_error(struct req *r, enum http_err e, const char *message, const char *fiel
 void
 http_header(struct req *r, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	 line[1024];
+	va_list	 ap, again;
+	char	 line[1024], *big;
+	int	 n;
 
+	/* Whole, however long: a Content-Disposition with a long Chinese
+	 * file name percent-encoded runs to a few kilobytes. */
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	va_copy(again, ap);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	buf_puts(&r->headers, line);
+	if (n >= (int)sizeof(line)) {
+		if ((big = malloc((size_t)n + 1)) == NULL)
+			abort();
+		vsnprintf(big, (size_t)n + 1, fmt, again);
+		buf_puts(&r->headers, big);
+		free(big);
+	} else if (n > 0)
+		buf_puts(&r->headers, line);
+	va_end(again);
 	buf_puts(&r->headers, "\r\n");
 }
 

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "user.h"
 
 enum http_method {
 	HTTP_GET	= 1 << 0,
@@ -51,15 +52,6 @@ struct kv {
 };
 
 #define HTTP_MAX_PARAMS 4
-
-struct user {
-	long long	 id;
-	char		 username[64];
-	char		 name[128];
-	int		 role;		/* one ROLE_* bit, see access.h */
-	long long	 point_id;	/* 0: none */
-	char		 city[8];	/* "" : none */
-};
 
 struct worker;
 struct route;

@@ -13,7 +13,10 @@
 #include <mysql.h>
 #include <sodium.h>
 
+#include "actor.h"
+#include "clock.h"
 #include "db.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "migrate.h"
 #include "password.h"
@@ -22,6 +25,8 @@
 #include "server.h"
 #include "stats.h"
 #include "users.h"
+#include "worker.h"
+#include "access.h"
 
 /* Every command: its words, its synopsis and what it does, for
  * "yujing --help", "yujing help COMMAND" and "yujing COMMAND --help". */
@@ -53,9 +58,14 @@ static const struct command_help {
 	{ "rules check", "yujing rules check [-c FILE] RULE.lua...",
 	  "Check rule files before deploying them: syntax, the sandbox, a run against\n"
 	  "built-in facts.  Prints file:line: reason and exits 1 on a problem." },
-	{ "rules test", "yujing rules test [-c FILE] DIR",
-	  "Run the cases DIR/<year>.test.lua against DIR/<year>.lua; ends with\n"
-	  "\"N passed, M failed\" (exit 1 when one failed)." },
+	{ "rules test", "yujing rules test [-c FILE] DIR|FILE",
+	  "Run the cases DIR/<year>.test.lua against DIR/<year>.lua (or only those of\n"
+	  "one <year>.lua or <year>.test.lua); ends with \"N passed, M failed\" (exit 1\n"
+	  "when one failed)." },
+	{ "rules new", "yujing rules new YEAR [DIR]",
+	  "Write DIR/YEAR.lua and DIR/YEAR.test.lua (DIR: rules/scoring) from the newest\n"
+	  "earlier standard and its cases, the years moved, then check and test them.\n"
+	  "Never overwrites a file." },
 	{ "rules bench", "yujing rules bench [-c FILE] DIR [N]",
 	  "Score N (10000) synthetic points with every standard in DIR/scoring, against\n"
 	  "a trivial standard, and time a reload." },
@@ -69,6 +79,15 @@ static const struct command_help {
 	{ "stats verify", "yujing stats verify [-c FILE]",
 	  "Recount every submission and compare with stat_records, and those rows with\n"
 	  "stat_totals; exit 0 when equal, 1 with each difference.  Progress on stderr." },
+	{ "lifecycle check-visibility", "yujing lifecycle check-visibility [-c FILE]",
+	  "Compare the C visibility check of the lifecycle with its SQL filter over every\n"
+	  "submission, for every role and scope that has items; exit 1 on a difference." },
+	{ "submission", "yujing submission submit|withdraw|decide|revert [-c FILE] --id N --as ROLE\n"
+	  "                [--city CODE] [--point ID] [--decision D] [--opinion TEXT]\n"
+	  "                [--magazine] [--work-exchange] [--internal-exchange]\n"
+	  "                [--version V] [--now 'YYYY-MM-DD HH:MM:SS']",
+	  "Make one transition of the lifecycle as the system in ROLE's stead, through the\n"
+	  "same function as the HTTP API (--now sets the clock, for tests)." },
 	{ "help", "yujing help [COMMAND]", "Show the help of every command, or of one." },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -164,7 +183,8 @@ read_password(char *pw, size_t sz)
 static int
 cmd_user_add(const struct config *cfg, struct users_input *in)
 {
-	struct users_error	 e;
+	struct actor		 cli = actor_system(ROLE_ADMIN, NULL, 0);
+	struct outcome		 e;
 	struct db		 db;
 	char			 pw[512];
 	long long		 id;
@@ -176,15 +196,15 @@ cmd_user_add(const struct config *cfg, struct users_input *in)
 	}
 	in->password = pw;
 	db_init(&db, cfg);
-	rc = users_create(&db, cfg, in, NULL, "cli", "cli", &id, &e);
+	rc = users_create(&db, cfg, in, &cli, &id, &e);
 	db_close(&db);
 	sodium_memzero(pw, sizeof(pw));
 	if (rc != 0) {
-		if (e.db_rc != DB_OK)
+		if (e.kind == OUT_DB)
 			fprintf(stderr, "yujing user add: %s: %s\n", db_strerror(e.db_rc), db.last_error);
 		else
-			fprintf(stderr, "yujing user add: %s%s%s\n", e.field ? e.field : "",
-			    e.field ? ": " : "", e.message);
+			fprintf(stderr, "yujing user add: %s%s%s\n", e.field, e.field[0] ? ": " : "",
+			    e.message);
 		return 1;
 	}
 	printf("user %s (%s) created with id %lld\n", in->username, in->role, id);
@@ -245,15 +265,18 @@ cmd_rules(int argc, char **argv)
 		}
 	argc -= optind;
 	argv += optind;
-	if (conf != NULL) {
-		if (config_load(&cfg, conf, err, sizeof(err)) == -1) {
-			fprintf(stderr, "yujing: %s\n", err);
-			config_free(&cfg);
-			return 1;
-		}
-		rules_set_limits(cfg.rules_memory_limit, cfg.rules_instruction_limit);
+	/* Without -c, the defaults (an empty file reads as nothing but them). */
+	if (config_load(&cfg, conf != NULL ? conf : "/dev/null", err, sizeof(err)) == -1) {
+		fprintf(stderr, "yujing: %s\n", err);
 		config_free(&cfg);
+		return 1;
 	}
+	/* The time limit is measured here as at a start, without saying so. */
+	log_quiet(1);
+	rules_set_limits(cfg.rules_memory_limit, cfg.rules_instruction_limit,
+	    cfg.rules_time_limit);
+	log_quiet(0);
+	config_free(&cfg);
 	if (argc >= 1 && !strcmp(verb, "check")) {
 		for (i = 0; i < argc; i++)
 			if (rules_check_file(argv[i], stdout) != 0)
@@ -262,6 +285,8 @@ cmd_rules(int argc, char **argv)
 	}
 	if (argc == 1 && !strcmp(verb, "test"))
 		return rules_test_dir(argv[0], stdout) == 0 ? 0 : 1;
+	if ((argc == 1 || argc == 2) && !strcmp(verb, "new"))
+		return rules_new(argc == 2 ? argv[1] : "rules/scoring", atoi(argv[0]), stdout) == 0 ? 0 : 1;
 	if ((argc == 1 || argc == 2) && !strcmp(verb, "bench"))
 		return rules_bench(argv[0], argc == 2 ? atoi(argv[1]) : 10000, stdout) == 0 ? 0 : 1;
 	usage(stderr);
@@ -335,6 +360,150 @@ run_stats(const struct config *cfg, const char *verb)
 	return rc;
 }
 
+/* "yujing submission VERB": one lifecycle transition by the system (as a
+ * job would make it), in a role's stead; prints the outcome. */
+struct cli_transition {
+	const char		*verb;
+	long long		 id;
+	int			 role;
+	const char		*city;
+	long long		 point;
+	struct lc_decision	 d;
+	const char		*now;
+};
+
+static int
+parse_transition(int argc, char **argv, struct cli_transition *t, const char **conf)
+{
+	static const struct option opts[] = {
+		{ "id", required_argument, NULL, 'i' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "city", required_argument, NULL, 'C' },
+		{ "point", required_argument, NULL, 'p' },
+		{ "decision", required_argument, NULL, 'd' },
+		{ "opinion", required_argument, NULL, 'o' },
+		{ "magazine", no_argument, NULL, 'm' },
+		{ "work-exchange", no_argument, NULL, 'w' },
+		{ "internal-exchange", no_argument, NULL, 'x' },
+		{ "version", required_argument, NULL, 'V' },
+		{ "now", required_argument, NULL, 'n' },
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(t, 0, sizeof(*t));
+	t->verb = argv[0];
+	t->d.version.kind = LC_V_CURRENT;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1)
+		switch (c) {
+		case 'i': t->id = atoll(optarg); break;
+		case 'a': t->role = role_parse(optarg); break;
+		case 'C': t->city = optarg; break;
+		case 'p': t->point = atoll(optarg); break;
+		case 'd': t->d.decision = optarg; break;
+		case 'o': t->d.opinion = optarg; break;
+		case 'm': t->d.magazine = true; break;
+		case 'w': t->d.work_exchange = true; break;
+		case 'x': t->d.internal_exchange = true; break;
+		case 'V': t->d.version.kind = LC_V_GIVEN; t->d.version.v = atoll(optarg); break;
+		case 'n': t->now = optarg; break;
+		case 'c': *conf = optarg; break;
+		default: return -1;
+		}
+	if (!strcmp(t->verb, "revert"))
+		t->d.decision = "revert";
+	if (optind != argc || t->id <= 0 || t->role == 0 ||
+	    (strcmp(t->verb, "submit") && strcmp(t->verb, "withdraw") && strcmp(t->verb, "decide") &&
+	    strcmp(t->verb, "revert")) || (!strcmp(t->verb, "decide") && t->d.decision == NULL))
+		return -1;
+	return 0;
+}
+
+static const char *
+outcome_name(enum outcome_kind k)
+{
+	static const char *const names[] = { "ok", "not_found", "forbidden", "conflict",
+		"invalid", "bad_request", "unavailable", "internal", "db_error" };
+
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+static int
+cmd_transition(const struct config *cfg, struct cli_transition *t)
+{
+	struct worker	 w;
+	struct actor	 a = actor_system(t->role, t->city, t->point);
+	struct outcome	 o;
+	struct db_res	 s;
+	time_t		 now;
+	int		 rc;
+
+	if (t->now != NULL) {
+		if (clock_parse(t->now, &now) == -1) {
+			fprintf(stderr, "yujing submission: --now wants Beijing time as 'YYYY-MM-DD HH:MM:SS'\n");
+			return 2;
+		}
+		clock_set(now);
+	}
+	log_quiet(1);
+	if (plugins_start(cfg) != 0) {
+		fprintf(stderr, "yujing submission: the report-type plugins in %s do not load\n",
+		    cfg->plugins_dir);
+		return 2;
+	}
+	rules_init(cfg);
+	memset(&w, 0, sizeof(w));
+	w.cfg = cfg;
+	db_init(&w.db, cfg);
+	if (!strcmp(t->verb, "submit"))
+		rc = lc_submit(&w, &a, t->id, t->d.version, &o);
+	else if (!strcmp(t->verb, "withdraw"))
+		rc = lc_withdraw(&w, &a, t->id, t->d.version, &o);
+	else
+		rc = lc_decide(&w, &a, t->id, &t->d, &o);
+	if (rc == 0 && lc_load(&w.db, &a, t->id, false, &s, &o) == 0) {
+		printf("submission %lld: ok: state %s, level %s, version %lld\n", t->id,
+		    db_res_str(&s, 0, SUB_STATE),
+		    db_res_str(&s, 0, SUB_LEVEL) ? db_res_str(&s, 0, SUB_LEVEL) : "-",
+		    db_res_int(&s, 0, SUB_VERSION));
+		db_res_free(&s);
+	} else {
+		rc = 1;
+		if (o.kind == OUT_DB)
+			printf("submission %lld: db_error: %s: %s\n", t->id, db_strerror(o.db_rc),
+			    w.db.last_error);
+		else
+			printf("submission %lld: %s: %s%s%s%s\n", t->id, outcome_name(o.kind), o.message,
+			    o.field[0] ? " (field " : "", o.field, o.field[0] ? ")" : "");
+	}
+	db_close(&w.db);
+	rules_worker_free(&w.rules);
+	plugins_unload_all();
+	clock_reset();
+	return rc == 0 ? 0 : 1;
+}
+
+static int
+cmd_check_visibility(const struct config *cfg)
+{
+	struct db	 db;
+	int		 rc;
+
+	log_quiet(1);
+	if (plugins_start(cfg) != 0) {
+		fprintf(stderr, "yujing lifecycle: the report-type plugins in %s do not load\n",
+		    cfg->plugins_dir);
+		return 2;
+	}
+	db_init(&db, cfg);
+	rc = lc_check_visibility(&db, stdout);
+	db_close(&db);
+	plugins_unload_all();
+	return rc;
+}
+
 static int
 cmd_hash_password(void)
 {
@@ -354,6 +523,7 @@ main(int argc, char **argv)
 {
 	struct config		 cfg;
 	struct users_input	 in;
+	struct cli_transition	 tr;
 	static const struct option top[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
@@ -419,6 +589,27 @@ main(int argc, char **argv)
 				usage(stderr);
 				return 2;
 			}
+		} else if (!strcmp(cmd, "lifecycle") && argc >= 2 && !strcmp(argv[1], "check-visibility")) {
+			optind = 1;
+			argc--;
+			argv++;
+			while ((c = getopt(argc, argv, "c:")) != -1)
+				if (c == 'c')
+					conf = optarg;
+				else {
+					usage(stderr);
+					return 2;
+				}
+			if (optind != argc) {
+				usage(stderr);
+				return 2;
+			}
+			cmd = "check-visibility";
+		} else if (!strcmp(cmd, "submission") && argc >= 2) {
+			if (parse_transition(argc - 1, argv + 1, &tr, &conf) == -1) {
+				usage(stderr);
+				return 2;
+			}
 		} else if (!strcmp(cmd, "user") && argc >= 2 && !strcmp(argv[1], "add")) {
 			if (parse_user_add(argc - 1, argv + 1, &in, &conf) == -1) {
 				usage(stderr);
@@ -463,6 +654,10 @@ main(int argc, char **argv)
 			rc = run_stats(&cfg, "if-empty") == 0 ? 0 : 1;
 	} else if (!strcmp(cmd, "rebuild") || !strcmp(cmd, "verify"))
 		rc = run_stats(&cfg, cmd);
+	else if (!strcmp(cmd, "check-visibility"))
+		rc = cmd_check_visibility(&cfg);
+	else if (!strcmp(cmd, "submission"))
+		rc = cmd_transition(&cfg, &tr);
 	else
 		rc = cmd_user_add(&cfg, &in);
 	mysql_library_end();

@@ -43,6 +43,7 @@
 #include "metrics.h"
 #include "plugins.h"
 #include "session.h"
+#include "watchdog.h"
 #include "worker.h"
 
 /* What an epoll event names: the wake-up eventfd, the listening socket, a
@@ -122,6 +123,8 @@ handle(struct worker *w, FCGX_Request *fr)
 	bool		 big;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	watchdog_request_begin(w->idx, FCGX_GetParam("REQUEST_METHOD", fr->envp),
+	    FCGX_GetParam("REQUEST_URI", fr->envp));
 	memset(&r, 0, sizeof(r));
 	r.w = w;
 	db_request_begin(&w->db);
@@ -134,6 +137,7 @@ handle(struct worker *w, FCGX_Request *fr)
 		FCGX_PutStr(r.out.data, (int)len, fr->out);
 	big = len > BIG_ANSWER;
 	buf_free(&out);
+	watchdog_request_end();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
 	log_request("req=%s user=%s addr=%s %s %s %d %.2fms", r.request_id,
@@ -402,11 +406,13 @@ server_run(const struct config *cfg)
 	}
 	pool.cfg = cfg;
 	metrics_init();
+	watchdog_set_stuck_after((unsigned)cfg->worker_stuck_after);
 	/* Buffers of a megabyte and more (answers, exports) are mapped and
 	 * unmapped on their own, never kept in a heap; a fixed threshold also
 	 * stops glibc from raising it after the first big free. */
 	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 	session_cache_init(cfg->session_cache_ttl);
+	rules_use_database(cfg);
 	rules_init(cfg);
 	if (rules_problem() != NULL)
 		log_err("rules: %s (in %s); health answers 503 until it is fixed",
