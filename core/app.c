@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "access.h"
+#include "actor.h"
 #include "db.h"
 #include "export.h"
+#include "outcome.h"
 #include "session.h"
 #include "worker.h"
 
@@ -25,6 +27,62 @@ app_db_error(struct req *r, int rc)
 		http_error(r, ERR_INTERNAL, "服务器内部错误，请联系管理员", NULL);
 		break;
 	}
+}
+
+struct actor
+app_actor(const struct req *r)
+{
+	return actor_user(&r->user, r->remote_addr, r->request_id);
+}
+
+static enum http_err
+outcome_err(const struct outcome *o)
+{
+	switch (o->kind) {
+	case OUT_NOT_FOUND:	return ERR_NOT_FOUND;
+	case OUT_FORBIDDEN:	return ERR_FORBIDDEN;
+	case OUT_CONFLICT:	return ERR_CONFLICT;
+	case OUT_INVALID:	return ERR_INVALID;
+	case OUT_BAD_REQUEST:	return ERR_BAD_REQUEST;
+	case OUT_UNAVAILABLE:	return ERR_UNAVAILABLE;
+	case OUT_DB:
+		return o->db_rc == DB_UNAVAILABLE ? ERR_UNAVAILABLE :
+		    o->db_rc == DB_RETRY ? ERR_CONFLICT : ERR_INTERNAL;
+	default:		return ERR_INTERNAL;
+	}
+}
+
+int
+app_outcome_status(const struct outcome *o)
+{
+	return o->kind == OUT_OK ? 200 : http_err_status(outcome_err(o));
+}
+
+json_t *
+app_outcome_json(const struct outcome *o)
+{
+	const char *msg = o->message[0] ? o->message : "服务器内部错误，请联系管理员";
+
+	if (o->kind == OUT_DB)
+		msg = o->db_rc == DB_UNAVAILABLE ? "数据库暂时不可用，请稍后重试" :
+		    o->db_rc == DB_RETRY ? "数据正被他人同时修改，请刷新后重试" :
+		    "服务器内部错误，请联系管理员";
+	json_t *e = json_pack("{s:s, s:s}", "code", http_err_code(outcome_err(o)), "message", msg);
+
+	if (o->field[0] && o->kind != OUT_DB)
+		json_object_set_new(e, "field", json_string(o->field));
+	return e;
+}
+
+void
+app_outcome(struct req *r, const struct outcome *o)
+{
+	if (o->kind == OUT_DB) {
+		app_db_error(r, o->db_rc);
+		return;
+	}
+	http_error(r, outcome_err(o), o->message[0] ? o->message : "服务器内部错误，请联系管理员",
+	    o->field[0] ? o->field : NULL);
 }
 
 json_t *
@@ -78,7 +136,7 @@ app_dispatch(struct req *r)
 {
 	const struct route *rt;
 	unsigned	 allowed;
-	char		 allow[64];
+	char		 allow[64], msg[96];
 
 	rt = router_match(app_routes, app_nroutes, r->method, r->path,
 	    r->params, &r->nparams, &allowed);
@@ -93,6 +151,17 @@ app_dispatch(struct req *r)
 		return;
 	}
 	r->route = rt;
+	/* Uploads (raw bodies) have their own limit; http_parse read up to
+	 * the larger of the two. */
+	if ((rt->flags & RF_RAW) && r->body_len > r->w->cfg->max_attachment) {
+		snprintf(msg, sizeof(msg), "附件过大：不能超过 %zu KiB", r->w->cfg->max_attachment / 1024);
+		http_error(r, ERR_TOO_LARGE, msg, NULL);
+		return;
+	}
+	if (!(rt->flags & RF_RAW) && r->body_len > r->w->cfg->max_body) {
+		http_error(r, ERR_TOO_LARGE, "请求体过大", NULL);
+		return;
+	}
 
 	if (!(rt->flags & RF_PUBLIC)) {
 		if (authenticate(r) == -1)

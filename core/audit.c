@@ -1,7 +1,9 @@
 /* yujing — audit log writes, inside the caller's transaction. */
 #include "audit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "access.h"
 #include "worker.h"
@@ -32,6 +34,28 @@ audit_write(struct db *db, const struct user *actor, const char *addr,
 	    d, addr, request_id);
 	free(d);
 	return rc < 0 ? rc : DB_OK;
+}
+
+int
+audit_actor(struct db *db, const struct actor *a, const char *action,
+    const char *object_type, long long object_id, json_t *detail)
+{
+	struct user u;
+
+	if (a->kind == ACTOR_SYSTEM) {
+		memset(&u, 0, sizeof(u));
+		snprintf(u.username, sizeof(u.username), "%s", a->username ? a->username : "(system)");
+		u.role = a->role;
+		return audit_write(db, &u, a->addr, a->request_id, action, object_type,
+		    object_id, detail);
+	}
+	memset(&u, 0, sizeof(u));
+	u.id = a->id;
+	snprintf(u.username, sizeof(u.username), "%s", a->username ? a->username : "");
+	u.role = a->role;
+	u.point_id = a->point_id;
+	memcpy(u.city, a->city, sizeof(u.city));
+	return audit_write(db, &u, a->addr, a->request_id, action, object_type, object_id, detail);
 }
 
 int

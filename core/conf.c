@@ -33,7 +33,7 @@ static const struct key keys[] = {
 	{ "listen",		K_STR,  O(listen), "/run/yujing/yujing.sock", 0, 0 },
 	{ "listen_mode",	K_MODE, O(listen_mode), "0660", 0, 07777 },
 	{ "threads",		K_INT,  O(threads), "4", 1, 256 },
-	{ "backlog",		K_INT,  O(backlog), "128", 1, 65535 },
+	{ "backlog",		K_INT,  O(backlog), "1024", 1, 65535 },
 	{ "db_socket",		K_STR,  O(db_socket), "/run/mysqld/mysqld.sock", 0, 0 },
 	{ "db_host",		K_STR,  O(db_host), "localhost", 0, 0 },
 	{ "db_port",		K_INT,  O(db_port), "3306", 0, 65535 },
@@ -44,6 +44,7 @@ static const struct key keys[] = {
 	{ "db_rw_timeout",	K_INT,  O(db_rw_timeout), "30", 1, 3600 },
 	{ "sql_dir",		K_STR,  O(sql_dir), PKGDATADIR "/sql", 0, 0 },
 	{ "max_body",		K_SIZE, O(max_body), "1048576", 1024, 1LL << 31 },
+	{ "max_attachment",	K_SIZE, O(max_attachment), "20M", 1024, 1LL << 31 },
 	{ "max_header",		K_SIZE, O(max_header), "16384", 1024, 1 << 20 },
 	{ "max_query",		K_SIZE, O(max_query), "4096", 256, 1 << 20 },
 	{ "session_ttl",	K_INT,  O(session_ttl), "28800", 10, 30 * 86400 },
@@ -52,12 +53,16 @@ static const struct key keys[] = {
 	{ "login_max_failures",	K_INT,  O(login_max_failures), "5", 1, 1000 },
 	{ "login_max_failures_addr", K_INT, O(login_max_failures_addr), "30", 1, 100000 },
 	{ "login_window",	K_INT,  O(login_window), "900", 1, 86400 },
+	{ "login_addr_delay",	K_INT,  O(login_addr_delay), "10", 1, 3600 },
 	{ "password_min_length", K_INT, O(password_min_length), "8", 6, 128 },
 	{ "rules_dir",		K_STR,  O(rules_dir), SYSCONFDIR "/yujing/rules", 0, 0 },
 	{ "rules_memory_limit",	K_SIZE, O(rules_memory_limit), "16M", 1 << 20, 1LL << 32 },
 	{ "rules_instruction_limit", K_SIZE, O(rules_instruction_limit), "10000000", 10000, 1LL << 40 },
+	{ "rules_time_limit",	K_INT,  O(rules_time_limit), "0", 0, 600000 },
+	{ "worker_stuck_after",	K_INT,  O(worker_stuck_after), "30", 1, 86400 },
 	{ "plugins_dir",	K_STR,  O(plugins_dir), PKGLIBDIR "/plugins", 0, 0 },
 	{ "scores_parallel_min", K_INT, O(scores_parallel_min), "1000", 0, 1000000 },
+	{ "log_file",		K_STR,  O(log_file), "", 0, 0 },
 };
 #undef O
 

@@ -21,6 +21,7 @@ struct config {
 	int	 db_rw_timeout;		/* seconds, per read or write */
 	char	*sql_dir;		/* numbered migrations */
 	size_t	 max_body;		/* bytes */
+	size_t	 max_attachment;	/* bytes of an upload (RF_RAW routes) */
 	size_t	 max_header;		/* bytes of all request headers */
 	size_t	 max_query;		/* bytes of the query string */
 	int	 session_ttl;		/* seconds */
@@ -30,11 +31,15 @@ struct config {
 	int	 login_max_failures;	/* per account within login_window */
 	int	 login_max_failures_addr; /* per client address */
 	int	 login_window;		/* seconds */
+	int	 login_addr_delay;	/* seconds between attempts past the address limit */
 	int	 password_min_length;
 	char	*rules_dir;		/* scoring/<year>.lua and review.lua */
 	size_t	 rules_memory_limit;	/* bytes per Lua state */
 	size_t	 rules_instruction_limit; /* Lua instructions per call */
+	int	 rules_time_limit;	/* ms of processor time per call; 0: measured */
+	int	 worker_stuck_after;	/* seconds in one request before the watchdog reports it */
 	char	*plugins_dir;		/* report-type plugins, *.so */
+	char	*log_file;		/* empty: stderr (the journal under systemd) */
 };
 
 /* Fills defaults, then reads path (NULL: defaults only).  On error returns

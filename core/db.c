@@ -14,6 +14,7 @@
 #include <mysqld_error.h>
 
 #include "log.h"
+#include "metrics.h"
 
 #define MAX_PARAMS 32
 
@@ -88,6 +89,7 @@ ensure_connected(struct db *db)
 		return DB_OK;
 	if ((db->conn = db_connect_raw(db->cfg, false, err, sizeof(err))) == NULL) {
 		snprintf(db->last_error, sizeof(db->last_error), "%s", err);
+		metrics_db_error(DB_UNAVAILABLE);
 		return DB_UNAVAILABLE;
 	}
 	return DB_OK;
@@ -112,10 +114,8 @@ is_connection_error(unsigned e)
 }
 
 static int
-classify(struct db *db, unsigned e, const char *msg)
+classify_errno(struct db *db, unsigned e)
 {
-	db->last_errno = (int)e;
-	snprintf(db->last_error, sizeof(db->last_error), "%s", msg);
 	if (is_connection_error(e)) {
 		drop_connection(db);
 		return DB_UNAVAILABLE;
@@ -124,13 +124,36 @@ classify(struct db *db, unsigned e, const char *msg)
 	case ER_DUP_ENTRY:
 	case ER_DUP_ENTRY_WITH_KEY_NAME:
 		return DB_DUPLICATE;
+	/* A Galera cluster reports a write set that lost certification
+	 * against another node's commit as a deadlock, at COMMIT or at the
+	 * next statement: the same conflict as two writers on one server. */
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
 		return DB_RETRY;
+	/* A Galera node cut off from the primary component answers
+	 * "WSREP has not yet prepared node for application use"
+	 * (ER_UNKNOWN_COM_ERROR) to every statement: the database is
+	 * unavailable from here; reconnect on the next request. */
+	case ER_UNKNOWN_COM_ERROR:
+		drop_connection(db);
+		return DB_UNAVAILABLE;
 	default:
-		log_err("db: %u %s", e, msg);
 		return DB_ERROR;
 	}
+}
+
+static int
+classify(struct db *db, unsigned e, const char *msg)
+{
+	int rc;
+
+	db->last_errno = (int)e;
+	snprintf(db->last_error, sizeof(db->last_error), "%s", msg);
+	rc = classify_errno(db, e);
+	if (rc == DB_ERROR)
+		log_err("db: %u %s", e, msg);
+	metrics_db_error(rc);
+	return rc;
 }
 
 static size_t

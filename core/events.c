@@ -19,7 +19,7 @@ events_emit(struct db *db, struct event *ev)
 	static const char sql[] =
 	    "INSERT INTO events (kind, submission_id, actor_id, actor_role, from_state, "
 	    "to_state, from_level, to_level, publication, detail, at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3))";
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, NOW(3)))";
 	char		*d = NULL;
 	long long	 sid = ev->submission_id, aid = ev->actor_id;
 	int		 rc;
@@ -32,7 +32,7 @@ events_emit(struct db *db, struct event *ev)
 	rc = db_exec(db, sql, "sIIssssssss", ev->kind,
 	    sid ? &sid : NULL, aid ? &aid : NULL, ev->actor_role,
 	    ev->from_state, ev->to_state, ev->from_level, ev->to_level,
-	    publication_name(ev->publication), d);
+	    publication_name(ev->publication), d, ev->at);
 	free(d);
 	return rc < 0 ? rc : DB_OK;
 }

@@ -64,6 +64,9 @@ void	 export_csv(const struct xtable *, struct buf *out);
  * NULL (then only the fallback).  When dst is too small for the whole value
  * it gets the value without filename*, then just "attachment"; it is always
  * NUL-terminated (when dstsz > 0) and never ends in half an escape. */
+/* Room for the value with any name of 255 characters (each up to four bytes,
+ * each byte three when escaped) and a fallback of up to 255 bytes. */
+#define EXPORT_DISPOSITION_MAX 4096
 void	 export_disposition(const char *name, const char *ascii_fallback, char *dst, size_t dstsz);
 
 #endif

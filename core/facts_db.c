@@ -8,14 +8,14 @@
 #include <time.h>
 
 #include "stats.h"
+#include "clock.h"
 
 int
 facts_months(int year)
 {
-	time_t		 t = time(NULL) + 8 * 3600;
 	struct tm	 tm;
 
-	gmtime_r(&t, &tm);
+	clock_beijing(&tm);
 	if (year < tm.tm_year + 1900)
 		return 12;
 	if (year == tm.tm_year + 1900)

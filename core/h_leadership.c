@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actor.h"
 #include "app.h"
 #include "audit.h"
 #include "buf.h"
@@ -95,6 +96,7 @@ h_leadership_get(struct req *r)
 void
 h_leadership_put(struct req *r)
 {
+	struct actor	 actor = app_actor(r);
 	static const struct vfield fields[] = {
 		{ "party_org", "是否成立党建组织", VT_BOOL, VF_REQUIRED, 0, 0, NULL },
 		{ "party_members", "党员人数", VT_INT, VF_NULLABLE, 0, 100000, NULL },
@@ -203,7 +205,7 @@ h_leadership_put(struct req *r)
 		snprintf(newnum, sizeof(newnum), "%lld", party_members);
 	else
 		newnum[0] = '\0';
-	if ((rc = history_diff(r, point, "leadership", point, "update",
+	if ((rc = history_diff(&r->w->db, &actor, point, "leadership", point, "update",
 	    (const char *const[]){ "members", "party_org", "party_members" },
 	    (const char *const[]){ before.data, oldorg, oldnum },
 	    (const char *const[]){ after.data, neworg, newnum }, 3)) != DB_OK ||

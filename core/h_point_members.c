@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actor.h"
 #include "app.h"
 #include "audit.h"
 #include "history.h"
@@ -232,6 +233,7 @@ check_dup(struct req *r, const struct member_kind *k, long long point, long long
 static void
 create(struct req *r, const struct member_kind *k)
 {
+	struct actor	 actor = app_actor(r);
 	struct vval	 v[NF + 1];
 	char		*vals[NF] = { 0 }, city[8], action[32];
 	long long	 point = r->params[0], id;
@@ -255,7 +257,7 @@ create(struct req *r, const struct member_kind *k)
 		goto dberr;
 	id = (long long)db_insert_id(db);
 	snprintf(action, sizeof(action), "%s.create", k->entity);
-	if ((rc = history_diff(r, point, k->entity, id, "create", k->names, NULL,
+	if ((rc = history_diff(&r->w->db, &actor, point, k->entity, id, "create", k->names, NULL,
 	    (const char *const *)vals, NF)) != DB_OK ||
 	    (rc = audit_req(r, action, k->entity, id, json_pack("{s:I}", "point_id", (json_int_t)point))) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)
@@ -308,6 +310,7 @@ lock_member(struct req *r, const struct member_kind *k, long long point, long lo
 static void
 update(struct req *r, const struct member_kind *k)
 {
+	struct actor	 actor = app_actor(r);
 	struct vval	 v[NF + 1];
 	char		*vals[NF] = { 0 }, *old[NF] = { 0 }, city[8], action[32], msg[128];
 	long long	 point = r->params[0], id = r->params[1];
@@ -352,8 +355,16 @@ update(struct req *r, const struct member_kind *k)
 	if ((rc = db_exec(db, k->sql_update, "ssssssii", vals[0], vals[1], vals[2], vals[3],
 	    vals[4], vals[5], id, v[NF].i)) < 0)
 		goto dberr;
+	if (rc != 1) {		/* the version moved under the lock: never, but say so */
+		char stale[128];
+
+		db_rollback(db);
+		snprintf(stale, sizeof(stale), "该%s已被他人修改，请刷新后重试", k->label);
+		http_error(r, ERR_CONFLICT, stale, "version");
+		goto out;
+	}
 	snprintf(action, sizeof(action), "%s.update", k->entity);
-	if ((rc = history_diff(r, point, k->entity, id, "update", k->names,
+	if ((rc = history_diff(&r->w->db, &actor, point, k->entity, id, "update", k->names,
 	    (const char *const *)old, (const char *const *)vals, NF)) != DB_OK ||
 	    (rc = audit_req(r, action, k->entity, id, json_pack("{s:I}", "point_id", (json_int_t)point))) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)
@@ -373,6 +384,7 @@ out:
 static void
 remove_member(struct req *r, const struct member_kind *k)
 {
+	struct actor	 actor = app_actor(r);
 	char		*old[NF] = { 0 }, city[8], action[32];
 	long long	 point = r->params[0], id = r->params[1];
 	struct db	*db = &r->w->db;
@@ -389,7 +401,7 @@ remove_member(struct req *r, const struct member_kind *k)
 	}
 	snprintf(action, sizeof(action), "%s.delete", k->entity);
 	if ((rc = db_exec(db, k->sql_delete, "i", id)) < 0 ||
-	    (rc = history_diff(r, point, k->entity, id, "delete", k->names,
+	    (rc = history_diff(&r->w->db, &actor, point, k->entity, id, "delete", k->names,
 	    (const char *const *)old, NULL, NF)) != DB_OK ||
 	    (rc = audit_req(r, action, k->entity, id, json_pack("{s:I}", "point_id", (json_int_t)point))) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)

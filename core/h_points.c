@@ -5,12 +5,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
+#include "actor.h"
 #include "app.h"
 #include "audit.h"
 #include "export.h"
 #include "history.h"
 #include "handlers.h"
 #include "points.h"
+#include "session.h"
+#include "users.h"
 #include "validate.h"
 #include "validators.h"
 #include "worker.h"
@@ -249,11 +253,7 @@ out:
 static int
 current_year(void)
 {
-	time_t		 t = time(NULL) + 8 * 3600;
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	return tm.tm_year + 1900;
+	return clock_year();
 }
 
 /* Checks against the dictionaries and other points.  vals are the complete
@@ -382,6 +382,7 @@ store(struct req *r, long long *id, char *const *vals, long long version)
 void
 h_points_create(struct req *r)
 {
+	struct actor	 actor = app_actor(r);
 	struct vval	 v[P__N + 1];
 	char		*vals[P__N] = { 0 };
 	long long	 id = 0;
@@ -402,7 +403,7 @@ h_points_create(struct req *r)
 	}
 	if ((rc = store(r, &id, vals, 0)) < 0)
 		goto dberr;
-	if ((rc = history_diff(r, id, "point", id, "create", point_names, NULL,
+	if ((rc = history_diff(&r->w->db, &actor, id, "point", id, "create", point_names, NULL,
 	    (const char *const *)vals, P__N)) != DB_OK ||
 	    (rc = audit_req(r, "point.create", "point", id, json_pack("{s:s}", "name", vals[P_NAME]))) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)
@@ -432,6 +433,7 @@ h_points_get(struct req *r)
 void
 h_points_update(struct req *r)
 {
+	struct actor	 actor = app_actor(r);
 	static const char get[] =
 	    "SELECT name, host_org, type, batch, industry, city, district, founded_year, "
 	    "approval_no, address, phone, fax, website, email, status, version "
@@ -442,7 +444,7 @@ h_points_update(struct req *r)
 	struct db	*db = &r->w->db;
 	struct db_res	 res;
 	json_t		*changed;
-	int		 k, rc;
+	int		 k, rc, moved = 0;
 
 	if (points_scope(r, id, ACCESS_WRITE, false, city) == -1 ||
 	    validate_object(r, r->json, update_fields, P__N + 1, v) == -1)
@@ -500,11 +502,25 @@ h_points_update(struct req *r)
 		json_decref(changed);
 		goto dberr;
 	}
-	if ((rc = history_diff(r, id, "point", id, "update", point_names,
+	if (rc != 1) {		/* the version moved under the lock: never, but say so */
+		json_decref(changed);
+		db_rollback(db);
+		http_error(r, ERR_CONFLICT, "该预警点已被他人修改，请刷新后重试", "version");
+		goto out;
+	}
+	/* A point that moves takes its accounts' scope along. */
+	if (strcmp(points_nz(old[P_CITY]) ? old[P_CITY] : "", vals[P_CITY]) != 0 &&
+	    (rc = users_follow_point(db, id, vals[P_CITY], &actor, &moved)) != DB_OK) {
+		json_decref(changed);
+		goto dberr;
+	}
+	if ((rc = history_diff(&r->w->db, &actor, id, "point", id, "update", point_names,
 	    (const char *const *)old, (const char *const *)vals, P__N)) != DB_OK ||
 	    (rc = audit_req(r, "point.update", "point", id, json_pack("{s:o}", "fields", changed))) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)
 		goto dberr;
+	if (moved > 0)
+		session_cache_bump();	/* cached sessions carry the old city */
 	answer_point(r, 200, id);
 	goto out;
 dberr:

@@ -88,6 +88,8 @@ put_score(struct buf *b, const struct facts *f, const struct score_result *s)
 	buf_json_str(b, s->title);
 	buf_puts(b, ",\"total\":");
 	put_num(b, s->total);
+	buf_puts(b, ",\"max\":");
+	put_num(b, s->max);
 	buf_puts(b, ",\"items\":[");
 	for (i = 0; i < s->n; i++) {
 		buf_puts(b, i ? ",{\"key\":" : "{\"key\":");

@@ -17,6 +17,27 @@
 static const char bad_login[] = "用户名或密码错误";
 static const char throttled[] = "登录失败次数过多，请稍后再试";
 
+/* 0 when the password may be checked, -1 with the 429 answered. */
+static int
+refused(struct req *r, const struct throttle *t)
+{
+	char msg[160];
+
+	switch (t->verdict) {
+	case THROTTLE_ALLOW:
+		return 0;
+	case THROTTLE_ADDRESS:
+		snprintf(msg, sizeof(msg), "该网络地址登录失败次数过多，请 %d 秒后再试", t->retry_after);
+		http_error(r, ERR_RATE_LIMITED, msg, NULL);
+		http_header(r, "Retry-After: %d", t->retry_after);
+		return -1;
+	case THROTTLE_ACCOUNT:
+	default:
+		http_error(r, ERR_RATE_LIMITED, throttled, NULL);
+		return -1;
+	}
+}
+
 static json_t *
 session_body(const struct req *r, const char *tok)
 {
@@ -54,18 +75,19 @@ h_session_login(struct req *r)
 	struct vval	 v[2];
 	struct db	*db = &r->w->db;
 	struct db_res	 res;
-	bool		 blocked, ok = false;
+	struct throttle	 t;
+	bool		 ok = false;
 	char		 tok[SESSION_TOKEN_LEN + 1];
 	int		 rc;
 
 	if (validate_object(r, r->json, fields, 2, v) == -1)
 		return;
-	if ((rc = throttle_check(db, r->w->cfg, v[0].s, r->remote_addr, &blocked)) != DB_OK)
+	/* Counted as a failure before the password is checked; taken back
+	 * when it is right. */
+	if ((rc = throttle_attempt(db, r->w->cfg, v[0].s, r->remote_addr, &t)) != DB_OK)
 		goto dberr;
-	if (blocked) {
-		http_error(r, ERR_RATE_LIMITED, throttled, NULL);
+	if (refused(r, &t) == -1)
 		return;
-	}
 	if ((rc = db_query(db, &res, sql, "s", v[0].s)) != DB_OK)
 		goto dberr;
 	if (res.nrows == 1 && db_res_int(&res, 0, 7) == 0)
@@ -85,14 +107,12 @@ h_session_login(struct req *r)
 	}
 	db_res_free(&res);
 	if (!ok) {
-		if ((rc = throttle_fail(db, v[0].s, r->remote_addr)) != DB_OK)
-			goto dberr;
 		http_error(r, ERR_UNAUTHENTICATED, bad_login, NULL);
 		return;
 	}
 	r->authed = true;
 	if ((rc = db_begin(db)) != DB_OK ||
-	    (rc = throttle_clear(db, r->user.username)) != DB_OK ||
+	    (rc = throttle_clear(db, r->user.username, r->remote_addr)) != DB_OK ||
 	    (rc = session_create(db, r->user.id, r->remote_addr, r->w->cfg->session_ttl, tok)) != DB_OK ||
 	    (rc = audit_req(r, "session.login", "user", r->user.id, NULL)) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)
@@ -148,7 +168,8 @@ h_session_password(struct req *r)
 	struct db_res	 res;
 	char		 hash[PASSWORD_HASH_MAX], msg[128];
 	const char	*weak;
-	bool		 ok, blocked;
+	struct throttle	 t;
+	bool		 ok;
 	int		 rc;
 
 	if (validate_object(r, r->json, fields, 2, v) == -1)
@@ -157,12 +178,10 @@ h_session_password(struct req *r)
 		http_error(r, ERR_INVALID, weak, "new_password");
 		return;
 	}
-	if ((rc = throttle_check(db, r->w->cfg, r->user.username, r->remote_addr, &blocked)) != DB_OK)
+	if ((rc = throttle_attempt(db, r->w->cfg, r->user.username, r->remote_addr, &t)) != DB_OK)
 		goto dberr;
-	if (blocked) {
-		http_error(r, ERR_RATE_LIMITED, throttled, NULL);
+	if (refused(r, &t) == -1)
 		return;
-	}
 	if (password_hash(v[1].s, hash) != 0) {
 		http_error(r, ERR_INTERNAL, "服务器内部错误，请联系管理员", NULL);
 		return;
@@ -174,12 +193,11 @@ h_session_password(struct req *r)
 	db_res_free(&res);
 	if (!ok) {
 		db_rollback(db);
-		if ((rc = throttle_fail(db, r->user.username, r->remote_addr)) != DB_OK)
-			goto dberr;
 		http_error(r, ERR_INVALID, "原密码不正确", "old_password");
 		return;
 	}
-	if ((rc = db_exec(db, upd, "si", hash, r->user.id)) < 0 ||
+	if ((rc = throttle_forget(db, &t, r->user.username, r->remote_addr)) != DB_OK ||
+	    (rc = db_exec(db, upd, "si", hash, r->user.id)) < 0 ||
 	    (rc = session_revoke_user(db, r->user.id, r->session_token)) != DB_OK ||
 	    (rc = audit_req(r, "user.password", "user", r->user.id, NULL)) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "access.h"
+#include "actor.h"
 #include "app.h"
+#include "outcome.h"
 #include "audit.h"
 #include "handlers.h"
 #include "password.h"
@@ -134,21 +136,13 @@ static const struct vfield create_fields[] = { USER_FIELDS(VF_REQUIRED) };
 static const struct vfield update_fields[] = { USER_FIELDS(0) };
 enum { F_USERNAME, F_NAME, F_ROLE, F_PASSWORD, F_POINT, F_CITY, F_DISABLED, F_VERSION, F__N };
 
-static void
-answer_verr(struct req *r, const struct users_error *e)
-{
-	if (e->db_rc != DB_OK)
-		app_db_error(r, e->db_rc);
-	else
-		http_error(r, e->code, e->message, e->field);
-}
-
 void
 h_users_create(struct req *r)
 {
 	struct vval		 v[F__N];
 	struct users_input	 in;
-	struct users_error	 e;
+	struct outcome		 e;
+	struct actor		 actor = app_actor(r);
 	long long		 id;
 
 	if (validate_object(r, r->json, create_fields, F__N, v) == -1)
@@ -161,9 +155,8 @@ h_users_create(struct req *r)
 	in.point_id = v[F_POINT].present && !v[F_POINT].null ? v[F_POINT].i : 0;
 	in.city = v[F_CITY].present && !v[F_CITY].null ? v[F_CITY].s : NULL;
 	in.disabled = v[F_DISABLED].present && v[F_DISABLED].b;
-	if (users_create(&r->w->db, r->w->cfg, &in, r->authed ? &r->user : NULL,
-	    r->remote_addr, r->request_id, &id, &e) != 0) {
-		answer_verr(r, &e);
+	if (users_create(&r->w->db, r->w->cfg, &in, &actor, &id, &e) != 0) {
+		app_outcome(r, &e);
 		return;
 	}
 	answer_user(r, 201, id);
@@ -180,7 +173,8 @@ h_users_update(struct req *r)
 {
 	struct vval		 v[F__N];
 	struct users_patch	 p;
-	struct users_error	 e;
+	struct outcome		 e;
+	struct actor		 actor = app_actor(r);
 
 	if (validate_object(r, r->json, update_fields, F__N, v) == -1)
 		return;
@@ -203,9 +197,8 @@ h_users_update(struct req *r)
 	p.city = v[F_CITY].present && !v[F_CITY].null ? v[F_CITY].s : NULL;
 	p.set_disabled = v[F_DISABLED].present;
 	p.disabled = v[F_DISABLED].b;
-	if (users_update(&r->w->db, r->w->cfg, r->params[0], &p, &r->user,
-	    r->remote_addr, r->request_id, &e) != 0) {
-		answer_verr(r, &e);
+	if (users_update(&r->w->db, r->w->cfg, r->params[0], &p, &actor, &e) != 0) {
+		app_outcome(r, &e);
 		return;
 	}
 	answer_user(r, 200, r->params[0]);
@@ -214,11 +207,11 @@ h_users_update(struct req *r)
 void
 h_users_delete(struct req *r)
 {
-	struct users_error e;
+	struct outcome	 e;
+	struct actor	 actor = app_actor(r);
 
-	if (users_delete(&r->w->db, r->params[0], &r->user, r->remote_addr,
-	    r->request_id, &e) != 0) {
-		answer_verr(r, &e);
+	if (users_delete(&r->w->db, r->params[0], &actor, &e) != 0) {
+		app_outcome(r, &e);
 		return;
 	}
 	http_no_content(r);

@@ -11,6 +11,8 @@ void	 h_dicts_countries(struct req *);
 void	 h_dicts_measure_types(struct req *);
 /* h_health.c */
 void	 h_health(struct req *);
+/* h_metrics.c */
+void	 h_metrics(struct req *);
 /* h_opinions.c */
 void	 h_opinions_list(struct req *);
 void	 h_opinions_create(struct req *);

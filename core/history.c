@@ -4,22 +4,22 @@
 #include <string.h>
 
 #include "db.h"
-#include "worker.h"
 
 int
-history_write(struct req *r, long long point_id, const char *entity, long long entity_id,
+history_write(struct db *db, const struct actor *a, long long point_id, const char *entity, long long entity_id,
     const char *action, const char *field, const char *old, const char *new_value)
 {
 	static const char sql[] =
 	    "INSERT INTO point_history (point_id, at, user_id, username, entity, entity_id, "
 	    "action, field, old_value, new_value, request_id) "
 	    "VALUES (?, NOW(3), ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	long long	 uid = r->user.id;
+	long long	 uid = a->kind == ACTOR_USER ? a->id : 0;
 	int		 rc;
 
-	rc = db_exec(&r->w->db, sql, "iIssIsssss", point_id, uid ? &uid : NULL,
-	    r->authed ? r->user.username : "(system)", entity,
-	    entity_id ? &entity_id : NULL, action, field, old, new_value, r->request_id);
+	rc = db_exec(db, sql, "iIssIsssss", point_id, uid ? &uid : NULL,
+	    a->kind == ACTOR_USER && a->username ? a->username : "(system)", entity,
+	    entity_id ? &entity_id : NULL, action, field, old, new_value,
+	    a->request_id ? a->request_id : "");
 	return rc < 0 ? rc : DB_OK;
 }
 
@@ -30,7 +30,7 @@ nonempty(const char *s)
 }
 
 int
-history_diff(struct req *r, long long point_id, const char *entity, long long entity_id,
+history_diff(struct db *db, const struct actor *a, long long point_id, const char *entity, long long entity_id,
     const char *action, const char *const *names, const char *const *old,
     const char *const *new_values, size_t n)
 {
@@ -43,7 +43,7 @@ history_diff(struct req *r, long long point_id, const char *entity, long long en
 		v = new_values ? nonempty(new_values[i]) : NULL;
 		if ((o == NULL && v == NULL) || (o != NULL && v != NULL && !strcmp(o, v)))
 			continue;
-		if ((rc = history_write(r, point_id, entity, entity_id, action, names[i], o, v)) != DB_OK)
+		if ((rc = history_write(db, a, point_id, entity, entity_id, action, names[i], o, v)) != DB_OK)
 			return rc;
 	}
 	return DB_OK;

@@ -260,7 +260,7 @@ http_parse(struct req *r, char **env, http_reader rd, void *arg,
 			return -1;
 		}
 	}
-	if (clen > lim->max_body) {
+	if (clen > (lim->max_attachment > lim->max_body ? lim->max_attachment : lim->max_body)) {
 		/* Drain what the web server already sent so that the kept
 		 * connection stays usable; nginx caps it anyway. */
 		while (rd != NULL && (got = rd(arg, junk, sizeof(junk))) > 0)
@@ -456,13 +456,25 @@ http_error(struct req *r, enum http_err e, const char *message, const char *fiel
 void
 http_header(struct req *r, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	 line[1024];
+	va_list	 ap, again;
+	char	 line[1024], *big;
+	int	 n;
 
+	/* Whole, however long: a Content-Disposition with a long Chinese
+	 * file name percent-encoded runs to a few kilobytes. */
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	va_copy(again, ap);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	buf_puts(&r->headers, line);
+	if (n >= (int)sizeof(line)) {
+		if ((big = malloc((size_t)n + 1)) == NULL)
+			abort();
+		vsnprintf(big, (size_t)n + 1, fmt, again);
+		buf_puts(&r->headers, big);
+		free(big);
+	} else if (n > 0)
+		buf_puts(&r->headers, line);
+	va_end(again);
 	buf_puts(&r->headers, "\r\n");
 }
 

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "user.h"
 
 enum http_method {
 	HTTP_GET	= 1 << 0,
@@ -39,7 +40,8 @@ enum http_err {
 };
 
 struct http_limits {
-	size_t	 max_body;
+	size_t	 max_body;		/* of a JSON body */
+	size_t	 max_attachment;	/* of an upload; http_parse reads up to the larger */
 	size_t	 max_header;
 	size_t	 max_query;
 };
@@ -50,15 +52,6 @@ struct kv {
 };
 
 #define HTTP_MAX_PARAMS 4
-
-struct user {
-	long long	 id;
-	char		 username[64];
-	char		 name[128];
-	int		 role;		/* one ROLE_* bit, see access.h */
-	long long	 point_id;	/* 0: none */
-	char		 city[8];	/* "" : none */
-};
 
 struct worker;
 struct route;

@@ -14,5 +14,11 @@ void	 log_buffer_start(void);
 void	 log_flush(void);
 /* Drops info lines (tools that print their own report). */
 void	 log_quiet(int);
+/* Where lines go: path (log_file) opened for appending as stderr, or, for
+ * NULL or "", stderr as it is (the journal's format when it is the
+ * journal).  0, or -1 with errno when path cannot be opened. */
+int	 log_open(const char *path);
+/* Opens log_file again (after logrotate moved it); no-op without one. */
+void	 log_reopen(void);
 
 #endif

@@ -2,6 +2,7 @@
  * user. */
 #include "conf.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,10 @@
 #include <mysql.h>
 #include <sodium.h>
 
+#include "actor.h"
+#include "clock.h"
 #include "db.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "migrate.h"
 #include "password.h"
@@ -21,24 +25,126 @@
 #include "server.h"
 #include "stats.h"
 #include "users.h"
+#include "worker.h"
+#include "access.h"
+
+/* Every command: its words, its synopsis and what it does, for
+ * "yujing --help", "yujing help COMMAND" and "yujing COMMAND --help". */
+static const struct command_help {
+	const char	*words;		/* "stats rebuild" */
+	const char	*synopsis;
+	const char	*text;
+} commands[] = {
+	{ "", "yujing [-c FILE]",
+	  "Serve FastCGI requests on the socket of \"listen\" with \"threads\" worker threads,\n"
+	  "in the foreground, one log line per request (stderr, the journal under systemd,\n"
+	  "or log_file).  SIGTERM and SIGINT: stop accepting, finish the requests in\n"
+	  "flight, exit 0.  SIGHUP: reload the rules.  SIGUSR1: reopen log_file." },
+	{ "-t", "yujing -t [-c FILE] [dump]",
+	  "Check the configuration file and exit (0: valid), as nginx -t does; with\n"
+	  "\"dump\", print every key with its value (db_password as \"(set)\")." },
+	{ "migrate", "yujing migrate [-c FILE]",
+	  "Apply the numbered migrations sql_dir/NNN_*.sql not applied yet (table\n"
+	  "schema_version), then fill a statistics table that is new from what is there.\n"
+	  "Shows each migration and its time (and MariaDB's progress of a long ALTER) on\n"
+	  "stderr.  Running it again changes nothing." },
+	{ "user add", "yujing user add [-c FILE] --username NAME [--name 姓名] --role ROLE\n"
+	  "                [--point ID] [--city CODE]",
+	  "Create an account; the password is read from standard input (not echoed on a\n"
+	  "terminal).  ROLE: admin, province, city (needs --city), point (needs --point),\n"
+	  "editor." },
+	{ "hash-password", "yujing hash-password",
+	  "Print the argon2id hash of the password read from standard input." },
+	{ "rules check", "yujing rules check [-c FILE] RULE.lua...",
+	  "Check rule files before deploying them: syntax, the sandbox, a run against\n"
+	  "built-in facts.  Prints file:line: reason and exits 1 on a problem." },
+	{ "rules test", "yujing rules test [-c FILE] DIR|FILE",
+	  "Run the cases DIR/<year>.test.lua against DIR/<year>.lua (or only those of\n"
+	  "one <year>.lua or <year>.test.lua); ends with \"N passed, M failed\" (exit 1\n"
+	  "when one failed)." },
+	{ "rules new", "yujing rules new YEAR [DIR]",
+	  "Write DIR/YEAR.lua and DIR/YEAR.test.lua (DIR: rules/scoring) from the newest\n"
+	  "earlier standard and its cases, the years moved, then check and test them.\n"
+	  "Never overwrites a file." },
+	{ "rules bench", "yujing rules bench [-c FILE] DIR [N]",
+	  "Score N (10000) synthetic points with every standard in DIR/scoring, against\n"
+	  "a trivial standard, and time a reload." },
+	{ "plugins check", "yujing plugins check DIR",
+	  "Load the report-type plugins in DIR as yujing does at start and list them with\n"
+	  "their fields; prints refused: FILE: reason and exits 1 on a problem." },
+	{ "stats rebuild", "yujing stats rebuild [-c FILE]",
+	  "Rewrite stat_records from a recount of every submission, in batches of 5000\n"
+	  "(each its own transaction), then stat_totals.  Safe while yujing runs; the\n"
+	  "figures may be off until it ends.  Progress on stderr." },
+	{ "stats verify", "yujing stats verify [-c FILE]",
+	  "Recount every submission and compare with stat_records, and those rows with\n"
+	  "stat_totals; exit 0 when equal, 1 with each difference.  Progress on stderr." },
+	{ "lifecycle check-visibility", "yujing lifecycle check-visibility [-c FILE]",
+	  "Compare the C visibility check of the lifecycle with its SQL filter over every\n"
+	  "submission, for every role and scope that has items; exit 1 on a difference." },
+	{ "submission", "yujing submission submit|withdraw|decide|revert [-c FILE] --id N --as ROLE\n"
+	  "                [--city CODE] [--point ID] [--decision D] [--opinion TEXT]\n"
+	  "                [--magazine] [--work-exchange] [--internal-exchange]\n"
+	  "                [--version V] [--now 'YYYY-MM-DD HH:MM:SS']",
+	  "Make one transition of the lifecycle as the system in ROLE's stead, through the\n"
+	  "same function as the HTTP API (--now sets the clock, for tests)." },
+	{ "help", "yujing help [COMMAND]", "Show the help of every command, or of one." },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: yujing [-c FILE]               serve FastCGI requests\n"
-	    "       yujing -t [-c FILE]            check the configuration and exit\n"
-	    "       yujing migrate [-c FILE]       apply the database migrations\n"
-	    "       yujing user add [-c FILE] --username NAME --name 姓名 --role ROLE\n"
-	    "                       [--point ID] [--city CODE]   (password on stdin)\n"
-	    "       yujing hash-password           print the argon2id hash of stdin's line\n"
-	    "       yujing rules check [-c FILE] RULE.lua...  check rule files before deploying\n"
-	    "       yujing rules test [-c FILE] DIR            run DIR/<year>.test.lua cases\n"
-	    "       yujing rules bench [-c FILE] DIR [N]       time scoring N points and a reload\n"
-	    "       yujing plugins check DIR       load the report-type plugins in DIR and list them\n"
-	    "       yujing stats rebuild [-c FILE] recount every submission into the statistics\n"
-	    "       yujing stats verify [-c FILE]  compare the statistics with a recount (exit 1 if they differ)\n"
-	    "       yujing -v                      print the version\n");
+	size_t i;
+
+	fprintf(f, "usage:");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "%s%s\n", i == 0 ? " " : "       ", commands[i].synopsis);
+	fprintf(f, "       yujing --version\n"
+	    "FILE: the configuration, by default " SYSCONFDIR "/yujing/yujing.conf.\n"
+	    "\"yujing help COMMAND\" or \"yujing COMMAND --help\" says more about one.\n");
+}
+
+/* The help of the command named by words[0..n-1] ("stats", "rebuild"). */
+static int
+help(int n, char **words)
+{
+	char	 name[64] = "";
+	size_t	 i;
+	int	 k;
+
+	for (k = 0; k < n && k < 2; k++)
+		if (strcmp(words[k], "--help") && strcmp(words[k], "-h"))
+			snprintf(name + strlen(name), sizeof(name) - strlen(name), "%s%s",
+			    name[0] ? " " : "", words[k]);
+	if (name[0] == '\0') {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].words, name) ||
+		    (strchr(name, ' ') == NULL && !strncmp(commands[i].words, name, strlen(name)) &&
+		    commands[i].words[strlen(name)] == ' '))
+			printf("usage: %s\n%s\n\n", commands[i].synopsis, commands[i].text);
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].words, name) ||
+		    (!strncmp(commands[i].words, name, strlen(name)) &&
+		    commands[i].words[strlen(name)] == ' '))
+			return 0;
+	fprintf(stderr, "yujing: no command \"%s\"; yujing --help lists them\n", name);
+	return 2;
+}
+
+/* Whether argv holds --help or -h (the help of that command). */
+static bool
+wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
 }
 
 static void
@@ -77,7 +183,8 @@ read_password(char *pw, size_t sz)
 static int
 cmd_user_add(const struct config *cfg, struct users_input *in)
 {
-	struct users_error	 e;
+	struct actor		 cli = actor_system(ROLE_ADMIN, NULL, 0);
+	struct outcome		 e;
 	struct db		 db;
 	char			 pw[512];
 	long long		 id;
@@ -89,15 +196,15 @@ cmd_user_add(const struct config *cfg, struct users_input *in)
 	}
 	in->password = pw;
 	db_init(&db, cfg);
-	rc = users_create(&db, cfg, in, NULL, "cli", "cli", &id, &e);
+	rc = users_create(&db, cfg, in, &cli, &id, &e);
 	db_close(&db);
 	sodium_memzero(pw, sizeof(pw));
 	if (rc != 0) {
-		if (e.db_rc != DB_OK)
+		if (e.kind == OUT_DB)
 			fprintf(stderr, "yujing user add: %s: %s\n", db_strerror(e.db_rc), db.last_error);
 		else
-			fprintf(stderr, "yujing user add: %s%s%s\n", e.field ? e.field : "",
-			    e.field ? ": " : "", e.message);
+			fprintf(stderr, "yujing user add: %s%s%s\n", e.field, e.field[0] ? ": " : "",
+			    e.message);
 		return 1;
 	}
 	printf("user %s (%s) created with id %lld\n", in->username, in->role, id);
@@ -158,15 +265,18 @@ cmd_rules(int argc, char **argv)
 		}
 	argc -= optind;
 	argv += optind;
-	if (conf != NULL) {
-		if (config_load(&cfg, conf, err, sizeof(err)) == -1) {
-			fprintf(stderr, "yujing: %s\n", err);
-			config_free(&cfg);
-			return 1;
-		}
-		rules_set_limits(cfg.rules_memory_limit, cfg.rules_instruction_limit);
+	/* Without -c, the defaults (an empty file reads as nothing but them). */
+	if (config_load(&cfg, conf != NULL ? conf : "/dev/null", err, sizeof(err)) == -1) {
+		fprintf(stderr, "yujing: %s\n", err);
 		config_free(&cfg);
+		return 1;
 	}
+	/* The time limit is measured here as at a start, without saying so. */
+	log_quiet(1);
+	rules_set_limits(cfg.rules_memory_limit, cfg.rules_instruction_limit,
+	    cfg.rules_time_limit);
+	log_quiet(0);
+	config_free(&cfg);
 	if (argc >= 1 && !strcmp(verb, "check")) {
 		for (i = 0; i < argc; i++)
 			if (rules_check_file(argv[i], stdout) != 0)
@@ -175,6 +285,8 @@ cmd_rules(int argc, char **argv)
 	}
 	if (argc == 1 && !strcmp(verb, "test"))
 		return rules_test_dir(argv[0], stdout) == 0 ? 0 : 1;
+	if ((argc == 1 || argc == 2) && !strcmp(verb, "new"))
+		return rules_new(argc == 2 ? argv[1] : "rules/scoring", atoi(argv[0]), stdout) == 0 ? 0 : 1;
 	if ((argc == 1 || argc == 2) && !strcmp(verb, "bench"))
 		return rules_bench(argv[0], argc == 2 ? atoi(argv[1]) : 10000, stdout) == 0 ? 0 : 1;
 	usage(stderr);
@@ -248,6 +360,150 @@ run_stats(const struct config *cfg, const char *verb)
 	return rc;
 }
 
+/* "yujing submission VERB": one lifecycle transition by the system (as a
+ * job would make it), in a role's stead; prints the outcome. */
+struct cli_transition {
+	const char		*verb;
+	long long		 id;
+	int			 role;
+	const char		*city;
+	long long		 point;
+	struct lc_decision	 d;
+	const char		*now;
+};
+
+static int
+parse_transition(int argc, char **argv, struct cli_transition *t, const char **conf)
+{
+	static const struct option opts[] = {
+		{ "id", required_argument, NULL, 'i' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "city", required_argument, NULL, 'C' },
+		{ "point", required_argument, NULL, 'p' },
+		{ "decision", required_argument, NULL, 'd' },
+		{ "opinion", required_argument, NULL, 'o' },
+		{ "magazine", no_argument, NULL, 'm' },
+		{ "work-exchange", no_argument, NULL, 'w' },
+		{ "internal-exchange", no_argument, NULL, 'x' },
+		{ "version", required_argument, NULL, 'V' },
+		{ "now", required_argument, NULL, 'n' },
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(t, 0, sizeof(*t));
+	t->verb = argv[0];
+	t->d.version.kind = LC_V_CURRENT;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1)
+		switch (c) {
+		case 'i': t->id = atoll(optarg); break;
+		case 'a': t->role = role_parse(optarg); break;
+		case 'C': t->city = optarg; break;
+		case 'p': t->point = atoll(optarg); break;
+		case 'd': t->d.decision = optarg; break;
+		case 'o': t->d.opinion = optarg; break;
+		case 'm': t->d.magazine = true; break;
+		case 'w': t->d.work_exchange = true; break;
+		case 'x': t->d.internal_exchange = true; break;
+		case 'V': t->d.version.kind = LC_V_GIVEN; t->d.version.v = atoll(optarg); break;
+		case 'n': t->now = optarg; break;
+		case 'c': *conf = optarg; break;
+		default: return -1;
+		}
+	if (!strcmp(t->verb, "revert"))
+		t->d.decision = "revert";
+	if (optind != argc || t->id <= 0 || t->role == 0 ||
+	    (strcmp(t->verb, "submit") && strcmp(t->verb, "withdraw") && strcmp(t->verb, "decide") &&
+	    strcmp(t->verb, "revert")) || (!strcmp(t->verb, "decide") && t->d.decision == NULL))
+		return -1;
+	return 0;
+}
+
+static const char *
+outcome_name(enum outcome_kind k)
+{
+	static const char *const names[] = { "ok", "not_found", "forbidden", "conflict",
+		"invalid", "bad_request", "unavailable", "internal", "db_error" };
+
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+static int
+cmd_transition(const struct config *cfg, struct cli_transition *t)
+{
+	struct worker	 w;
+	struct actor	 a = actor_system(t->role, t->city, t->point);
+	struct outcome	 o;
+	struct db_res	 s;
+	time_t		 now;
+	int		 rc;
+
+	if (t->now != NULL) {
+		if (clock_parse(t->now, &now) == -1) {
+			fprintf(stderr, "yujing submission: --now wants Beijing time as 'YYYY-MM-DD HH:MM:SS'\n");
+			return 2;
+		}
+		clock_set(now);
+	}
+	log_quiet(1);
+	if (plugins_start(cfg) != 0) {
+		fprintf(stderr, "yujing submission: the report-type plugins in %s do not load\n",
+		    cfg->plugins_dir);
+		return 2;
+	}
+	rules_init(cfg);
+	memset(&w, 0, sizeof(w));
+	w.cfg = cfg;
+	db_init(&w.db, cfg);
+	if (!strcmp(t->verb, "submit"))
+		rc = lc_submit(&w, &a, t->id, t->d.version, &o);
+	else if (!strcmp(t->verb, "withdraw"))
+		rc = lc_withdraw(&w, &a, t->id, t->d.version, &o);
+	else
+		rc = lc_decide(&w, &a, t->id, &t->d, &o);
+	if (rc == 0 && lc_load(&w.db, &a, t->id, false, &s, &o) == 0) {
+		printf("submission %lld: ok: state %s, level %s, version %lld\n", t->id,
+		    db_res_str(&s, 0, SUB_STATE),
+		    db_res_str(&s, 0, SUB_LEVEL) ? db_res_str(&s, 0, SUB_LEVEL) : "-",
+		    db_res_int(&s, 0, SUB_VERSION));
+		db_res_free(&s);
+	} else {
+		rc = 1;
+		if (o.kind == OUT_DB)
+			printf("submission %lld: db_error: %s: %s\n", t->id, db_strerror(o.db_rc),
+			    w.db.last_error);
+		else
+			printf("submission %lld: %s: %s%s%s%s\n", t->id, outcome_name(o.kind), o.message,
+			    o.field[0] ? " (field " : "", o.field, o.field[0] ? ")" : "");
+	}
+	db_close(&w.db);
+	rules_worker_free(&w.rules);
+	plugins_unload_all();
+	clock_reset();
+	return rc == 0 ? 0 : 1;
+}
+
+static int
+cmd_check_visibility(const struct config *cfg)
+{
+	struct db	 db;
+	int		 rc;
+
+	log_quiet(1);
+	if (plugins_start(cfg) != 0) {
+		fprintf(stderr, "yujing lifecycle: the report-type plugins in %s do not load\n",
+		    cfg->plugins_dir);
+		return 2;
+	}
+	db_init(&db, cfg);
+	rc = lc_check_visibility(&db, stdout);
+	db_close(&db);
+	plugins_unload_all();
+	return rc;
+}
+
 static int
 cmd_hash_password(void)
 {
@@ -267,20 +523,31 @@ main(int argc, char **argv)
 {
 	struct config		 cfg;
 	struct users_input	 in;
+	struct cli_transition	 tr;
+	static const struct option top[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char		*conf = NULL, *cmd = NULL;
 	char			 err[1024];
 	int			 c, test = 0, rc;
 
-	while ((c = getopt(argc, argv, "+c:thv")) != -1)
+	while ((c = getopt_long(argc, argv, "+c:thvV", top, NULL)) != -1)
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 't': test = 1; break;
-		case 'v': printf("yujing %s\n", PACKAGE_VERSION); return 0;
+		case 'v': case 'V': printf("yujing %s\n", PACKAGE_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	argc -= optind;
 	argv += optind;
+	if (argc > 0 && !strcmp(argv[0], "help"))
+		return help(argc - 1, argv + 1);
+	if (argc > 0 && wants_help(argc, argv))
+		return help(argc, argv);
 
 	if (sodium_init() < 0) {
 		fprintf(stderr, "yujing: libsodium failed to initialise\n");
@@ -322,6 +589,27 @@ main(int argc, char **argv)
 				usage(stderr);
 				return 2;
 			}
+		} else if (!strcmp(cmd, "lifecycle") && argc >= 2 && !strcmp(argv[1], "check-visibility")) {
+			optind = 1;
+			argc--;
+			argv++;
+			while ((c = getopt(argc, argv, "c:")) != -1)
+				if (c == 'c')
+					conf = optarg;
+				else {
+					usage(stderr);
+					return 2;
+				}
+			if (optind != argc) {
+				usage(stderr);
+				return 2;
+			}
+			cmd = "check-visibility";
+		} else if (!strcmp(cmd, "submission") && argc >= 2) {
+			if (parse_transition(argc - 1, argv + 1, &tr, &conf) == -1) {
+				usage(stderr);
+				return 2;
+			}
 		} else if (!strcmp(cmd, "user") && argc >= 2 && !strcmp(argv[1], "add")) {
 			if (parse_user_add(argc - 1, argv + 1, &in, &conf) == -1) {
 				usage(stderr);
@@ -351,14 +639,25 @@ main(int argc, char **argv)
 		fprintf(stderr, "yujing: cannot initialise the MariaDB client library\n");
 		return 1;
 	}
-	if (cmd == NULL)
+	if (cmd == NULL) {
+		if (log_open(cfg.log_file) != 0) {
+			fprintf(stderr, "yujing: log_file %s: %s\n", cfg.log_file, strerror(errno));
+			mysql_library_end();
+			config_free(&cfg);
+			return 1;
+		}
 		rc = server_run(&cfg);
+	}
 	else if (!strcmp(cmd, "migrate")) {
 		/* A new statistics table is filled from what is there. */
 		if ((rc = migrate_run(&cfg, 1)) == 0)
 			rc = run_stats(&cfg, "if-empty") == 0 ? 0 : 1;
 	} else if (!strcmp(cmd, "rebuild") || !strcmp(cmd, "verify"))
 		rc = run_stats(&cfg, cmd);
+	else if (!strcmp(cmd, "check-visibility"))
+		rc = cmd_check_visibility(&cfg);
+	else if (!strcmp(cmd, "submission"))
+		rc = cmd_transition(&cfg, &tr);
 	else
 		rc = cmd_user_add(&cfg, &in);
 	mysql_library_end();

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <mysql.h>
 
@@ -120,6 +121,7 @@ migrate_run(const struct config *cfg, int verbose)
 	size_t		 n = 0, i;
 	char		 err[256], path[4096];
 	struct buf	 sql = { 0 };
+	struct timespec	 t0, t1;
 	int		 rc = 1, done = 0, a, ver;
 
 	if ((m = db_connect_raw(cfg, true, err, sizeof(err))) == NULL) {
@@ -171,6 +173,11 @@ migrate_run(const struct config *cfg, int verbose)
 			fprintf(stderr, "yujing migrate: %s: %s\n", path, strerror(errno));
 			goto out;
 		}
+		if (verbose) {
+			printf("applying %s …\n", migs[i].name);
+			fflush(stdout);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (mysql_real_query(m, sql.data, sql.len) != 0 || drain(m) != 0) {
 			fprintf(stderr, "yujing migrate: %s: %s\n", migs[i].name, mysql_error(m));
 			goto out;
@@ -179,8 +186,10 @@ migrate_run(const struct config *cfg, int verbose)
 			fprintf(stderr, "yujing migrate: recording %s: %s\n", migs[i].name, mysql_error(m));
 			goto out;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (verbose)
-			printf("applied %s\n", migs[i].name);
+			printf("applied %s (%.1f s)\n", migs[i].name, (double)(t1.tv_sec - t0.tv_sec) +
+			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		done++;
 	}
 	if (verbose)

@@ -7,6 +7,8 @@
 const struct route app_routes[] = {
 	{ HTTP_GET,    "/api/health",		h_health,		0, RF_PUBLIC },
 	{ HTTP_GET,    "/api/openapi.json",	h_openapi,		0, RF_PUBLIC },
+	/* Outside /api/: the nginx site passes it from allowed addresses only. */
+	{ HTTP_GET,    "/metrics",		h_metrics,		0, RF_PUBLIC },
 
 	{ HTTP_POST,   "/api/session",		h_session_login,	0, RF_PUBLIC | RF_JSON },
 	{ HTTP_GET,    "/api/session",		h_session_get,		ROLE_ANY, 0 },

@@ -31,6 +31,7 @@ struct score_result {
 	char			 standard[64];	/* "scoring/2019.lua" */
 	char			 title[128];
 	double			 total;
+	double			 max;		/* the standard's total maximum */
 	struct score_item	*items;
 	size_t			 n;
 };
@@ -44,13 +45,22 @@ struct rules_worker {
 };
 
 /* Registry. */
-void	 rules_set_limits(size_t mem_cap, unsigned long long budget);
+/* time_ms: processor time per call; 0: 1.5 times what the budget takes
+ * here, measured now. */
+void	 rules_set_limits(size_t mem_cap, unsigned long long budget, int time_ms);
+int	 rules_time_limit(void);
+/* Before rules_init: reloads then also test-run a standard on the real
+ * facts of every point of its year, through a connection of their own. */
+void	 rules_use_database(const struct config *);
 void	 rules_init(const struct config *);
 /* Rescans the folder; returns how many files changed what is in force. */
 int	 rules_reload(void);
 void	 rules_watch_start(void);
 /* [{name, sha256, loaded_at, error}] */
 json_t	*rules_status_json(void);
+/* Whether a file on disk was refused and waits (the one before it, if
+ * any, stays in force). */
+bool	 rules_refused(void);
 /* NULL when the review policy and at least one standard are in force. */
 const char *rules_problem(void);
 
@@ -103,6 +113,9 @@ int	 rules_review_bool(struct rules_worker *, const char *fn, const char *type,
 json_t	*rules_review_presets(struct rules_worker *, char *err, size_t errsz);
 
 /* Tools for policy staff. */
+/* Writes dir/<year>.lua and dir/<year>.test.lua from the newest earlier
+ * standard and its cases, years moved; checks and tests them. */
+int	 rules_new(const char *dir, int year, FILE *out);
 int	 rules_check_file(const char *path, FILE *out);
 int	 rules_test_dir(const char *dir, FILE *out);
 /* Scores n synthetic points with every standard in dir/scoring (and a

@@ -6,5 +6,9 @@
 
 /* Serves until SIGTERM or SIGINT; returns the exit status. */
 int	 server_run(const struct config *);
+/* Worker threads handling a request now; connections from the web server
+ * open now (idle kept ones included).  For /metrics. */
+int	 server_busy(void);
+int	 server_connections(void);
 
 #endif

@@ -3,16 +3,18 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
+#include "lifecycle.h"
 #include "plugins.h"
 
-#define ROW_COLS \
-	"id, type, point_id, state, year, quarter, first_submitted_at, " \
-	"opt_work_exchange, opt_internal, magazine, adopted, fields"
-enum { R_ID, R_TYPE, R_POINT, R_STATE, R_YEAR, R_QUARTER, R_FIRST, R_WE, R_INT, R_MAG,
-	R_ADOPTED, R_FIELDS };
+/* Rows of table submissions in its one column list (lifecycle.h). */
+#define ROW_COLS SUB_COLS
+enum { R_ID = SUB_ID, R_TYPE = SUB_TYPE, R_POINT = SUB_POINT, R_STATE = SUB_STATE,
+	R_YEAR = SUB_YEAR, R_QUARTER = SUB_QUARTER, R_FIRST = SUB_FIRST_AT, R_WE = SUB_OPT_WE,
+	R_INT = SUB_OPT_INT, R_MAG = SUB_MAGAZINE, R_ADOPTED = SUB_ADOPTED, R_FIELDS = SUB_FIELDS };
 
 static const char ins_sql[] =
     "INSERT INTO stat_records (submission_id, metric, point_id, year, month, quarter, at) "
@@ -57,22 +59,51 @@ conditional(const struct yj_report_type *t)
 
 /* The metric's own definition, beyond "completed and the type feeds it". */
 static bool
-meets(int m, const struct db_res *r, size_t i)
+meets(int m, const struct stats_item *it)
 {
-	const char *mag = db_res_str(r, i, R_MAG);
-
 	switch (m) {
 	case M_INTERNAL_ADOPTED:
-		return db_res_int(r, i, R_INT) != 0 && !db_res_null(r, i, R_ADOPTED) &&
-		    db_res_int(r, i, R_ADOPTED) == 1;
+		return it->internal && it->adopted;
 	case M_QUARTERLY_MAGAZINE:
 	case M_WARNING_MAGAZINE:
-		return mag != NULL && !strcmp(mag, "accepted");
+		return it->magazine != NULL && !strcmp(it->magazine, "accepted");
 	case M_WORK_EXCHANGE:
-		return db_res_int(r, i, R_WE) != 0;
+		return it->work_exchange;
 	default:
 		return true;
 	}
+}
+
+size_t
+stats_counts(const struct stats_item *it, struct stats_count out[METRIC_N])
+{
+	const struct yj_report_type	*t = it->type;
+	const char			*at = it->first_submitted_at;
+	int				 fy, fm, year, month, quarter, m;
+	size_t				 n = 0;
+
+	if (t == NULL || it->point_id == 0 || it->state == NULL ||
+	    strcmp(it->state, "approved") != 0 || at == NULL || strlen(at) < 19)
+		return 0;
+	fy = atoi(at);
+	fm = atoi(at + 5);
+	year = has_field(t, "year") && it->year != 0 ? (int)it->year : fy;
+	/* A declared year's item filed in another year sits at the nearer end
+	 * of its year (a 4th-quarter analysis filed in January: December). */
+	month = fy == year ? fm : fy < year ? 1 : 12;
+	quarter = has_field(t, "quarter") && it->quarter != 0 ? (int)it->quarter : (month - 1) / 3 + 1;
+	if (quarter < 1 || quarter > 4)
+		quarter = (month - 1) / 3 + 1;
+	for (m = 0; m < METRIC_N; m++) {
+		if (!plugins_feeds(t, metric_names[m], it->fields) || !meets(m, it))
+			continue;
+		out[n].metric = m;
+		out[n].year = year;
+		out[n].month = month;
+		out[n].quarter = quarter;
+		n++;
+	}
+	return n;
 }
 
 /* The rows submission i of r counts in now, in metric order: 0, or 1 when
@@ -80,41 +111,36 @@ meets(int m, const struct db_res *r, size_t i)
 static int
 compute(const struct db_res *r, size_t i, struct srec out[METRIC_N], size_t *n)
 {
-	const struct yj_report_type	*t = plugins_type(db_res_str(r, i, R_TYPE));
-	const char			*state = db_res_str(r, i, R_STATE);
-	const char			*at = db_res_str(r, i, R_FIRST);
-	json_t				*fields = NULL;
-	int				 fy, fm, year, month, quarter, m;
+	struct stats_item	 it;
+	struct stats_count	 c[METRIC_N];
+	json_t			*fields = NULL;
+	size_t			 k;
 
 	*n = 0;
-	if (t == NULL)
+	memset(&it, 0, sizeof(it));
+	if ((it.type = plugins_type(db_res_str(r, i, R_TYPE))) == NULL)
 		return 1;
-	if (db_res_null(r, i, R_POINT) || state == NULL || strcmp(state, "approved") != 0 ||
-	    at == NULL || strlen(at) < 19)
-		return 0;
-	fy = atoi(at);
-	fm = atoi(at + 5);
-	year = has_field(t, "year") && !db_res_null(r, i, R_YEAR) ? (int)db_res_int(r, i, R_YEAR) : fy;
-	/* A declared year's item filed in another year sits at the nearer end
-	 * of its year (a 4th-quarter analysis filed in January: December). */
-	month = fy == year ? fm : fy < year ? 1 : 12;
-	quarter = has_field(t, "quarter") && !db_res_null(r, i, R_QUARTER) ?
-	    (int)db_res_int(r, i, R_QUARTER) : (month - 1) / 3 + 1;
-	if (quarter < 1 || quarter > 4)
-		quarter = (month - 1) / 3 + 1;
-	if (conditional(t))
+	if (conditional(it.type))
 		fields = json_loads(db_res_str(r, i, R_FIELDS), 0, NULL);
-	for (m = 0; m < METRIC_N; m++) {
-		if (!plugins_feeds(t, metric_names[m], fields) || !meets(m, r, i))
-			continue;
-		out[*n].id = db_res_int(r, i, R_ID);
-		out[*n].metric = m;
-		out[*n].point = db_res_int(r, i, R_POINT);
-		out[*n].year = year;
-		out[*n].month = month;
-		out[*n].quarter = quarter;
-		snprintf(out[*n].at, sizeof(out[*n].at), "%.19s", at);
-		(*n)++;
+	it.point_id = db_res_null(r, i, R_POINT) ? 0 : db_res_int(r, i, R_POINT);
+	it.state = db_res_str(r, i, R_STATE);
+	it.first_submitted_at = db_res_str(r, i, R_FIRST);
+	it.year = db_res_null(r, i, R_YEAR) ? 0 : db_res_int(r, i, R_YEAR);
+	it.quarter = db_res_null(r, i, R_QUARTER) ? 0 : db_res_int(r, i, R_QUARTER);
+	it.work_exchange = db_res_int(r, i, R_WE) != 0;
+	it.internal = db_res_int(r, i, R_INT) != 0;
+	it.adopted = !db_res_null(r, i, R_ADOPTED) && db_res_int(r, i, R_ADOPTED) == 1;
+	it.magazine = db_res_str(r, i, R_MAG);
+	it.fields = fields;
+	*n = stats_counts(&it, c);
+	for (k = 0; k < *n; k++) {
+		out[k].id = db_res_int(r, i, R_ID);
+		out[k].metric = c[k].metric;
+		out[k].point = it.point_id;
+		out[k].year = c[k].year;
+		out[k].month = c[k].month;
+		out[k].quarter = c[k].quarter;
+		snprintf(out[k].at, sizeof(out[k].at), "%.19s", it.first_submitted_at);
 	}
 	json_decref(fields);
 	return 0;
@@ -496,6 +522,31 @@ totals_verify(struct db *db, FILE *out, size_t *rows, int *rcp)
 	return diffs;
 }
 
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* A progress line on stderr for a long rebuild: at most one a second,
+ * and the last batch's always. */
+static void
+progress(const struct timespec *t0, double *last, bool final, long long at, long long max,
+    size_t subs)
+{
+	double	 s = seconds_since(t0);
+
+	if (!final && s - *last < 1.0)
+		return;
+	*last = s;
+	fprintf(stderr, "stats rebuild: %3.0f%% of stat_records (submission id %lld of %lld, "
+	    "%zu submissions, %.1f s)\n", max > 0 ? 100.0 * (double)at / (double)max : 100.0,
+	    at, max, subs, s);
+}
+
 int
 stats_rebuild(struct db *db, FILE *out)
 {
@@ -506,8 +557,11 @@ stats_rebuild(struct db *db, FILE *out)
 	struct db_res	 r;
 	long long	 max, lo, id, prev;
 	size_t		 i, subs = 0, rows = 0, skipped = 0, trows = 0;
+	struct timespec	 t0;
+	double		 last = 0;
 	int		 rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((rc = db_query(db, &r, max_sql, "")) != DB_OK)
 		goto err;
 	max = db_res_int(&r, 0, 0);
@@ -536,9 +590,11 @@ stats_rebuild(struct db *db, FILE *out)
 			goto err_tx;
 		subs += c.rows;
 		rows += c.n;
+		progress(&t0, &last, lo + BATCH >= max, lo + BATCH < max ? lo + BATCH : max, max, subs);
 	}
 	if ((rc = totals_rebuild(db, &trows)) != DB_OK)
 		goto err;
+	fprintf(stderr, "stats rebuild: stat_totals rebuilt (%.1f s in all)\n", seconds_since(&t0));
 	fprintf(out, "stat_records rebuilt: %zu submissions, %zu rows", subs, rows);
 	if (skipped > 0)
 		fprintf(out, ", %zu items of report types not loaded kept as they were", skipped);

@@ -20,11 +20,33 @@
 #ifndef YJ_STATS_H
 #define YJ_STATS_H
 
+#include <stdbool.h>
 #include <stdio.h>
+
+#include <jansson.h>
 
 #include "conf.h"
 #include "db.h"
 #include "facts.h"
+
+/* The counting rules, without a database: the metrics an item counts in
+ * now, with its statistical year, month and quarter. */
+struct yj_report_type;
+struct stats_item {
+	const struct yj_report_type *type;	/* its plugin's type */
+	long long	 point_id;		/* 0: not a point's */
+	const char	*state;
+	const char	*first_submitted_at;	/* "YYYY-MM-DD HH:MM:SS" or NULL */
+	long long	 year, quarter;		/* declared; 0: none */
+	bool		 work_exchange, internal, adopted;
+	const char	*magazine;		/* NULL, pending, accepted, declined */
+	const json_t	*fields;		/* for "metric:field=value" */
+};
+struct stats_count {
+	int		 metric;		/* index in metric_names */
+	int		 year, month, quarter;
+};
+size_t	 stats_counts(const struct stats_item *, struct stats_count out[METRIC_N]);
 
 /* Rewrites the stat_records of one submission; call inside the open
  * transaction that changed it, after the change.  DB_OK or a db_rc. */

@@ -15,31 +15,10 @@
 #include "session.h"
 
 static int
-refuse(struct users_error *e, enum http_err code, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
-refuse(struct users_error *e, enum http_err code, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-
-	e->db_rc = DB_OK;
-	e->code = code;
-	e->field = field;
-	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof(e->message), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static int
-dbfail(struct db *db, struct users_error *e, int rc)
+dbfail(struct db *db, struct outcome *e, int rc)
 {
 	db_rollback(db);
-	e->db_rc = rc;
-	e->field = NULL;
-	e->message[0] = '\0';
-	return -1;
+	return outcome_db(e, rc);
 }
 
 /* Point and city that go with a role: a point account takes its point's
@@ -47,9 +26,11 @@ dbfail(struct db *db, struct users_error *e, int rc)
  * neither. */
 static int
 check_scope(struct db *db, int role, long long *point_id, char city[8],
-    struct users_error *e)
+    struct outcome *e)
 {
-	static const char get_point[] = "SELECT city FROM points WHERE id = ?";
+	/* Locked: a point moving to another city at the same time either
+	 * waits for this account or is read here with its new city. */
+	static const char get_point[] = "SELECT city FROM points WHERE id = ? LOCK IN SHARE MODE";
 	static const char get_city[] =
 	    "SELECT 1 FROM regions WHERE code = ? AND level = 'city'";
 	struct db_res	 res;
@@ -59,7 +40,7 @@ check_scope(struct db *db, int role, long long *point_id, char city[8],
 	switch (role) {
 	case ROLE_POINT:
 		if (*point_id <= 0)
-			return refuse(e, ERR_INVALID, "point_id", "预警点账号须指定所属预警点");
+			return outcome_set(e, OUT_INVALID, "point_id", "预警点账号须指定所属预警点");
 		if ((rc = db_query(db, &res, get_point, "i", *point_id)) != DB_OK)
 			return dbfail(db, e, rc);
 		found = res.nrows == 1;
@@ -67,19 +48,19 @@ check_scope(struct db *db, int role, long long *point_id, char city[8],
 			snprintf(city, 8, "%s", db_res_null(&res, 0, 0) ? "" : db_res_str(&res, 0, 0));
 		db_res_free(&res);
 		if (!found)
-			return refuse(e, ERR_INVALID, "point_id", "所属预警点不存在");
+			return outcome_set(e, OUT_INVALID, "point_id", "所属预警点不存在");
 		return 0;
 	case ROLE_CITY:
 		if (*point_id != 0)
-			return refuse(e, ERR_INVALID, "point_id", "地市账号不能指定预警点");
+			return outcome_set(e, OUT_INVALID, "point_id", "地市账号不能指定预警点");
 		if (city[0] == '\0')
-			return refuse(e, ERR_INVALID, "city", "地市账号须指定所属地市");
+			return outcome_set(e, OUT_INVALID, "city", "地市账号须指定所属地市");
 		if ((rc = db_query(db, &res, get_city, "s", city)) != DB_OK)
 			return dbfail(db, e, rc);
 		found = res.nrows == 1;
 		db_res_free(&res);
 		if (!found)
-			return refuse(e, ERR_INVALID, "city", "所属地市须为浙江省 11 个地市之一（如杭州市 330100）");
+			return outcome_set(e, OUT_INVALID, "city", "所属地市须为浙江省 11 个地市之一（如杭州市 330100）");
 		return 0;
 	default:
 		*point_id = 0;
@@ -90,8 +71,7 @@ check_scope(struct db *db, int role, long long *point_id, char city[8],
 
 int
 users_create(struct db *db, const struct config *cfg, const struct users_input *in,
-    const struct user *actor, const char *addr, const char *request_id,
-    long long *id, struct users_error *e)
+    const struct actor *actor, long long *id, struct outcome *e)
 {
 	static const char exists[] = "SELECT id FROM users WHERE username = ?";
 	static const char ins[] =
@@ -107,9 +87,9 @@ users_create(struct db *db, const struct config *cfg, const struct users_input *
 
 	memset(e, 0, sizeof(*e));
 	if ((role = role_parse(in->role)) == 0)
-		return refuse(e, ERR_INVALID, "role", "角色须为 admin、province、city、point、editor 之一");
+		return outcome_set(e, OUT_INVALID, "role", "角色须为 admin、province、city、point、editor 之一");
 	if ((weak = password_weak(in->password, cfg->password_min_length, msg, sizeof(msg))) != NULL)
-		return refuse(e, ERR_INVALID, "password", "%s", weak);
+		return outcome_set(e, OUT_INVALID, "password", "%s", weak);
 	snprintf(city, sizeof(city), "%s", in->city ? in->city : "");
 	if (password_hash(in->password, hash) != 0)
 		return dbfail(db, e, DB_ERROR);
@@ -125,19 +105,19 @@ users_create(struct db *db, const struct config *cfg, const struct users_input *
 	db_res_free(&res);
 	if (dup) {
 		db_rollback(db);
-		return refuse(e, ERR_INVALID, "username", "用户名“%s”已存在", in->username);
+		return outcome_set(e, OUT_INVALID, "username", "用户名“%s”已存在", in->username);
 	}
 	rc = db_exec(db, ins, "sssIssi", in->username, in->name, role_name(role),
 	    point_id ? &point_id : NULL, city[0] ? city : NULL, hash,
 	    (long long)in->disabled);
 	if (rc == DB_DUPLICATE) {
 		db_rollback(db);
-		return refuse(e, ERR_INVALID, "username", "用户名“%s”已存在", in->username);
+		return outcome_set(e, OUT_INVALID, "username", "用户名“%s”已存在", in->username);
 	}
 	if (rc < 0)
 		return dbfail(db, e, rc);
 	*id = (long long)db_insert_id(db);
-	rc = audit_write(db, actor, addr, request_id, "user.create", "user", *id,
+	rc = audit_actor(db, actor, "user.create", "user", *id,
 	    json_pack("{s:s, s:s, s:s, s:o, s:o, s:b}", "username", in->username,
 	    "name", in->name, "role", role_name(role),
 	    "point_id", point_id ? json_integer(point_id) : json_null(),
@@ -158,8 +138,7 @@ change_s(json_t *d, const char *k, const char *old, const char *new)
 
 int
 users_update(struct db *db, const struct config *cfg, long long id,
-    const struct users_patch *p, const struct user *actor, const char *addr,
-    const char *request_id, struct users_error *e)
+    const struct users_patch *p, const struct actor *actor, struct outcome *e)
 {
 	static const char get[] =
 	    "SELECT name, role, point_id, city, disabled, version FROM users "
@@ -178,10 +157,10 @@ users_update(struct db *db, const struct config *cfg, long long id,
 
 	memset(e, 0, sizeof(*e));
 	if (p->role != NULL && role_parse(p->role) == 0)
-		return refuse(e, ERR_INVALID, "role", "角色须为 admin、province、city、point、editor 之一");
+		return outcome_set(e, OUT_INVALID, "role", "角色须为 admin、province、city、point、editor 之一");
 	if (p->password != NULL &&
 	    (weak = password_weak(p->password, cfg->password_min_length, msg, sizeof(msg))) != NULL)
-		return refuse(e, ERR_INVALID, "password", "%s", weak);
+		return outcome_set(e, OUT_INVALID, "password", "%s", weak);
 	if (p->password != NULL && password_hash(p->password, hash) != 0)
 		return dbfail(db, e, DB_ERROR);
 	if ((rc = db_begin(db)) != DB_OK)
@@ -191,7 +170,7 @@ users_update(struct db *db, const struct config *cfg, long long id,
 	if (res.nrows == 0) {
 		db_res_free(&res);
 		db_rollback(db);
-		return refuse(e, ERR_NOT_FOUND, NULL, "用户不存在");
+		return outcome_set(e, OUT_NOT_FOUND, NULL, "用户不存在");
 	}
 	snprintf(name, sizeof(name), "%s", db_res_str(&res, 0, 0));
 	oldrole = role_parse(db_res_str(&res, 0, 1));
@@ -201,7 +180,7 @@ users_update(struct db *db, const struct config *cfg, long long id,
 	if (db_res_int(&res, 0, 5) != p->version) {
 		db_res_free(&res);
 		db_rollback(db);
-		return refuse(e, ERR_CONFLICT, "version", "该用户已被他人修改，请刷新后重试");
+		return outcome_set(e, OUT_CONFLICT, "version", "该用户已被他人修改，请刷新后重试");
 	}
 	db_res_free(&res);
 
@@ -214,7 +193,7 @@ users_update(struct db *db, const struct config *cfg, long long id,
 	disabled = p->set_disabled ? p->disabled : olddisabled;
 	if (actor != NULL && actor->id == id && (role != oldrole || disabled)) {
 		db_rollback(db);
-		return refuse(e, ERR_INVALID, role != oldrole ? "role" : "disabled",
+		return outcome_set(e, OUT_INVALID, role != oldrole ? "role" : "disabled",
 		    "不能修改自己的角色或停用自己的账号");
 	}
 	if (check_scope(db, role, &point_id, city, e) == -1) {
@@ -245,7 +224,7 @@ users_update(struct db *db, const struct config *cfg, long long id,
 		json_object_set_new(d, "disabled", json_pack("[b, b]", olddisabled, disabled));
 	if (p->password)
 		json_object_set_new(d, "password", json_string("changed"));
-	if ((rc = audit_write(db, actor, addr, request_id, "user.update", "user", id, d)) != DB_OK ||
+	if ((rc = audit_actor(db, actor, "user.update", "user", id, d)) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)
 		return dbfail(db, e, rc);
 	session_cache_bump();	/* cached sessions carry the old name, role, scope */
@@ -254,8 +233,7 @@ users_update(struct db *db, const struct config *cfg, long long id,
 }
 
 int
-users_delete(struct db *db, long long id, const struct user *actor,
-    const char *addr, const char *request_id, struct users_error *e)
+users_delete(struct db *db, long long id, const struct actor *actor, struct outcome *e)
 {
 	static const char del[] =
 	    "UPDATE users SET deleted_at = NOW(), disabled = 1, version = version + 1, "
@@ -264,19 +242,52 @@ users_delete(struct db *db, long long id, const struct user *actor,
 
 	memset(e, 0, sizeof(*e));
 	if (actor != NULL && actor->id == id)
-		return refuse(e, ERR_INVALID, NULL, "不能删除自己的账号");
+		return outcome_set(e, OUT_INVALID, NULL, "不能删除自己的账号");
 	if ((rc = db_begin(db)) != DB_OK)
 		return dbfail(db, e, rc);
 	if ((rc = db_exec(db, del, "i", id)) < 0)
 		return dbfail(db, e, rc);
 	if (rc == 0) {
 		db_rollback(db);
-		return refuse(e, ERR_NOT_FOUND, NULL, "用户不存在");
+		return outcome_set(e, OUT_NOT_FOUND, NULL, "用户不存在");
 	}
 	if ((rc = session_revoke_user(db, id, NULL)) != DB_OK ||
-	    (rc = audit_write(db, actor, addr, request_id, "user.delete", "user", id, NULL)) != DB_OK ||
+	    (rc = audit_actor(db, actor, "user.delete", "user", id, NULL)) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)
 		return dbfail(db, e, rc);
 	session_cache_bump();
 	return 0;
+}
+
+int
+users_follow_point(struct db *db, long long point_id, const char *city,
+    const struct actor *actor, int *moved)
+{
+	static const char get[] =
+	    "SELECT id, city FROM users WHERE point_id = ? AND role = 'point' "
+	    "AND deleted_at IS NULL AND NOT (city <=> ?) ORDER BY id FOR UPDATE";
+	static const char upd[] =
+	    "UPDATE users SET city = ?, version = version + 1, updated_at = NOW() WHERE id = ?";
+	struct db_res	 res;
+	size_t		 i;
+	int		 rc = DB_OK;
+
+	*moved = 0;
+	if ((rc = db_query(db, &res, get, "is", point_id, city)) != DB_OK)
+		return rc;
+	for (i = 0; i < res.nrows; i++) {
+		const char *old = db_res_null(&res, i, 1) ? NULL : db_res_str(&res, i, 1);
+		long long uid = db_res_int(&res, i, 0);
+
+		if ((rc = db_exec(db, upd, "si", city, uid)) < 0)
+			break;
+		rc = audit_actor(db, actor, "user.update", "user", uid,
+		    json_pack("{s:[s?, s], s:I}", "city", old, city, "point_moved",
+		    (json_int_t)point_id));
+		if (rc != DB_OK)
+			break;
+		(*moved)++;
+	}
+	db_res_free(&res);
+	return rc < 0 ? rc : DB_OK;
 }

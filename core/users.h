@@ -7,7 +7,8 @@
 
 #include "conf.h"
 #include "db.h"
-#include "http.h"
+#include "actor.h"
+#include "outcome.h"
 
 struct users_input {
 	const char	*username;
@@ -32,22 +33,19 @@ struct users_patch {
 	bool		 disabled;
 };
 
-/* Why a change was refused: db_rc != DB_OK for a database failure, else an
- * API error with a Chinese message and the field. */
-struct users_error {
-	int		 db_rc;
-	enum http_err	 code;
-	const char	*field;
-	char		 message[256];
-};
-
+/* Each answers 0, or -1 with the outcome (invalid with field and Chinese
+ * message, not_found, conflict, or a db error), rolled back.  The actor is
+ * who asks: the admin over HTTP, the system for "yujing user add". */
 int	 users_create(struct db *, const struct config *, const struct users_input *,
-	    const struct user *actor, const char *addr, const char *request_id,
-	    long long *id, struct users_error *);
+	    const struct actor *, long long *id, struct outcome *);
 int	 users_update(struct db *, const struct config *, long long id,
-	    const struct users_patch *, const struct user *actor, const char *addr,
-	    const char *request_id, struct users_error *);
-int	 users_delete(struct db *, long long id, const struct user *actor,
-	    const char *addr, const char *request_id, struct users_error *);
+	    const struct users_patch *, const struct actor *, struct outcome *);
+int	 users_delete(struct db *, long long id, const struct actor *, struct outcome *);
+/* A point moved to another city: the city of its accounts follows, inside
+ * the caller's transaction, one audit row per account changed; *moved is
+ * their number.  Call session_cache_bump() after the commit when *moved > 0:
+ * cached sessions carry the old city.  DB_OK or a db_rc. */
+int	 users_follow_point(struct db *, long long point_id, const char *city,
+	    const struct actor *, int *moved);
 
 #endif

@@ -1,5 +1,6 @@
 /* yujing — field validation with messages a clerk can act on. */
 #include "validate.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -62,6 +63,61 @@ text_edge_space(const char *s)
 	return (len >= 1 && space_at(s + len - 1) == 1) ||
 	    (len >= 3 && space_at(s + len - 3) == 3) ||
 	    (len >= 2 && space_at(s + len - 2) == 2);
+}
+
+/* The code point at p (valid UTF-8, not at its end), its length in *len. */
+static unsigned
+code_point(const unsigned char *p, size_t *len)
+{
+	if (p[0] < 0x80) {
+		*len = 1;
+		return p[0];
+	}
+	if (p[0] < 0xe0) {
+		*len = 2;
+		return (p[0] & 0x1fu) << 6 | (p[1] & 0x3fu);
+	}
+	if (p[0] < 0xf0) {
+		*len = 3;
+		return (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu);
+	}
+	*len = 4;
+	return (p[0] & 0x07u) << 18 | (p[1] & 0x3fu) << 12 | (p[2] & 0x3fu) << 6 |
+	    (p[3] & 0x3fu);
+}
+
+static bool
+invisible(unsigned c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) ||	/* C0, DEL, C1 (U+0085) */
+	    c == 0x061c ||				/* Arabic letter mark */
+	    (c >= 0x200b && c <= 0x200f) ||		/* zero width, LRM, RLM */
+	    (c >= 0x2028 && c <= 0x202e) ||		/* LS, PS, embeddings, overrides */
+	    (c >= 0x2060 && c <= 0x2064) ||		/* word joiner, invisible operators */
+	    (c >= 0x2066 && c <= 0x2069) ||		/* isolates */
+	    c == 0xfeff ||				/* BOM, zero-width no-break space */
+	    (c >= 0xfff9 && c <= 0xfffb);		/* interlinear annotations */
+}
+
+const char *
+validate_file_name(const char *n)
+{
+	const unsigned char	*p;
+	size_t			 len;
+
+	if (n == NULL || *n == '\0')
+		return "请用 ?name=文件名 给出附件的文件名";
+	if (!http_utf8_valid(n, strlen(n)) || http_utf8_len(n) > 255)
+		return "附件文件名须为不超过 255 个字的 UTF-8 文本";
+	for (p = (const unsigned char *)n; *p != '\0'; p += len) {
+		if (invisible(code_point(p, &len)))
+			return "附件文件名不能含有控制字符、换行、方向控制或零宽字符等不可见字符";
+		if (*p == '/' || *p == '\\' || *p == '"')
+			return "附件文件名不能含有 / \\ \" 或控制字符";
+	}
+	if (!strcmp(n, ".") || !strcmp(n, ".."))
+		return "附件文件名不合法";
+	return NULL;
 }
 
 int
@@ -178,12 +234,9 @@ validate_paging_max(struct req *r, long long *page, long long *per_page, long lo
 int
 validate_query_year(struct req *r, int *year)
 {
-	time_t		 t = time(NULL) + 8 * 3600;
-	struct tm	 tm;
 	long long	 v;
 
-	gmtime_r(&t, &tm);
-	if (query_int(r, "year", "年度", tm.tm_year + 1900, 2000, 2100, &v) == -1)
+	if (query_int(r, "year", "年度", clock_year(), 2000, 2100, &v) == -1)
 		return -1;
 	*year = (int)v;
 	return 0;

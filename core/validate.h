@@ -55,6 +55,17 @@ bool	 text_blank(const char *);		/* nothing but white space */
 bool	 text_edge_space(const char *);	/* white space first or last */
 bool	 text_date(const char *);		/* a real "YYYY-MM-DD", 1900–2100 */
 
+/* An attachment's file name as the clerk gave it: NULL when fine, else the
+ * Chinese message.  1–255 characters of UTF-8, not "." or "..", nothing
+ * that names a path or breaks a header (/ \ "), and nothing invisible
+ * that changes how the name reads: control characters (C0, DEL, C1 with
+ * U+0085), the line and paragraph separators U+2028/2029, the bidi marks,
+ * embeddings, overrides and isolates (U+061C, U+200E/200F, U+202A–202E,
+ * U+2066–2069, which turn "txt.exe" into "exe.txt" on screen), zero-width
+ * characters (U+200B–200D, U+2060–2064, the BOM U+FEFF) and the
+ * interlinear annotation marks U+FFF9–FFFB. */
+const char *validate_file_name(const char *name);
+
 /* ?page=&per_page= with defaults 1 and 20, per_page at most 200 (or max). */
 int	 validate_paging(struct req *, long long *page, long long *per_page);
 int	 validate_paging_max(struct req *, long long *page, long long *per_page, long long max);

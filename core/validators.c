@@ -1,6 +1,7 @@
 /* yujing — checks for the strings clerks type into forms, with messages
  * that say what is expected and give an example. */
 #include "validators.h"
+#include "clock.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -126,12 +127,7 @@ common(const char *s)
 static int
 beijing_year(void)
 {
-	time_t		 t = time(NULL) + 8 * 3600;
-	struct tm	 tm;
-
-	if (gmtime_r(&t, &tm) == NULL)
-		return 1970;
-	return tm.tm_year + 1900;
+	return clock_year();
 }
 
 /* --- telephone numbers --- */

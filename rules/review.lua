@@ -96,8 +96,7 @@ end
 local function blank(s)
   if s == nil then return true end
   if type(s) ~= "string" then return false end
-  s = s:gsub("\u{3000}", ""):gsub("\u{00A0}", "")   -- 全角空格、不换行空格
-  return s:match("^%s*$") ~= nil
+  return text.is_blank(s)   -- 空格、全角空格、不换行空格都算空白
 end
 
 -- 检查一个审核决定。允许时返回 nil；否则返回 字段名, 提示信息。

@@ -8,9 +8,12 @@
 #   4. the HTTP tests against the real stack: nginx + the ASan/UBSan yujing +
 #      a private MariaDB, started fresh in .run/test and stopped at the end;
 #      the yujing log must hold no sanitizer report;
+#   4b. the deploy steps (tests/deploy/check.sh): make install, conffiles,
+#      the systemd unit verified and its ExecStart run as its user;
 #   5. an out-of-tree plugin (tests/plugin-example/build.sh): make install
 #      into a staging dir, build against the installed header and .pc, and
 #      the installed yujing serves its report type;
+#   5b. the libFuzzer harnesses (tests/fuzz/run.sh), 10 s each;
 #   6. the browser tests (tests/ui/*.test.mjs): Debian's Chromium driven by
 #      playwright-core through every role's screens, against a fresh stack
 #      in .run/ui-test; screenshots at both widths kept in .run/ui/;
@@ -123,9 +126,10 @@ cleanup() { stack down >/dev/null 2>&1 || true; tests/stack.sh down --name ui-te
 trap cleanup EXIT
 stack down >/dev/null 2>&1 || true
 rm -rf .run/test
-# Every list of scores is scored in two threads, as a province's is.
+# Every list of scores is scored in two threads, as a province's is; the
+# watchdog reports a worker stuck after 2 s (tests/http/test_watchdog.py).
 TEST_PORT=${YJ_TEST_PORT:-18080}
-if stack up --port "$TEST_PORT" --no-build --no-demo-items --bin build-asan/core/yujing --set scores_parallel_min=2 \
+if stack up --port "$TEST_PORT" --no-build --no-demo-items --bin build-asan/core/yujing --set scores_parallel_min=2 --set worker_stuck_after=2 \
     > .run/stack.log 2>&1; then
 	pass 1
 	args=(--base "http://127.0.0.1:$TEST_PORT" --stack test)
@@ -140,6 +144,15 @@ else
 	cat .run/stack.log
 	fail 1 "the test stack did not start"
 fi
+
+step "deploying: make install, the systemd unit, its user, its ExecStart as that user"
+# Against the test stack's MariaDB, still up (its yujing is stopped by now).
+if STACK_CONF=.run/test/yujing.conf tests/deploy/check.sh > .run/deploy.log 2>&1; then
+	cat .run/deploy.log; pass "$(grep -c '^ok' .run/deploy.log)"
+else
+	cat .run/deploy.log; pass "$(grep -c '^ok' .run/deploy.log)"
+	fail "$(grep -c '^not ok' .run/deploy.log | sed 's/^0$/1/')" "tests/deploy/check.sh"
+fi
 stack down >/dev/null 2>&1 || true
 if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' .run/test/yujing.log 2>/dev/null; then
 	grep -B2 -A30 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' .run/test/yujing.log | head -80
@@ -153,6 +166,14 @@ if PORT=${YJ_PLUGIN_PORT:-18091} tests/plugin-example/build.sh > .run/plugin-exa
 	cat .run/plugin-example.log; pass 1
 else
 	cat .run/plugin-example.log; fail 1 "tests/plugin-example/build.sh"
+fi
+
+step "fuzzing: libFuzzer harnesses of the input parsers, 10 s each (tests/fuzz/run.sh)"
+if tests/fuzz/run.sh 10 > .run/fuzz.log 2>&1; then
+	grep -E '^(ok|not ok)' .run/fuzz.log; pass "$(grep -c '^ok' .run/fuzz.log)"
+else
+	tail -60 .run/fuzz.log; pass "$(grep -c '^ok' .run/fuzz.log)"
+	fail "$(grep -c '^not ok' .run/fuzz.log | sed 's/^0$/1/')" "tests/fuzz/run.sh"
 fi
 
 step "browser tests: Chromium through the web UI (playwright-core)"
@@ -188,7 +209,7 @@ if [ "$quick" = no ]; then
 	fi
 fi
 
-rm -f .run/build-ui.log .run/plugin-example.log .run/check.log .run/check-asan.log .run/valgrind.log .run/rules.log .run/http.log .run/stack.log .run/distcheck.log
+rm -f .run/build-ui.log .run/deploy.log .run/fuzz.log .run/plugin-example.log .run/check.log .run/check-asan.log .run/valgrind.log .run/rules.log .run/http.log .run/stack.log .run/distcheck.log
 [ -z "$failures" ] || printf '\nfailed:%s\n' "$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

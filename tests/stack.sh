@@ -16,7 +16,8 @@ commands:
   status       show what runs (exit status 1 unless all three run)
   db-stop      stop the private MariaDB only
   db-start     start the private MariaDB only
-  app-restart  restart yujing only
+  app-restart  restart yujing only (with --bin, --plugins: that binary,
+               those plugins)
 
 options:
   --name NAME     stack name; state in .run/NAME/ (default demo)
@@ -24,6 +25,8 @@ options:
   --bin PATH      yujing binary (default build/core/yujing; app-restart:
                   the one the stack runs)
   --threads N     yujing worker threads (default: the stack's last, else 4)
+  --keepalive N   nginx's kept idle connections to yujing (default: the
+                  stack's last, else 16)
   --plugins DIR   plugins_dir, the report-type plugins (default: the ones
                   built next to the binary, BUILD/plugins/.libs)
   --no-build      skip autogen/configure/make
@@ -38,14 +41,15 @@ EOF
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
-cmd="" name=demo port="" bin="" threads="" plugins="" build=yes demo=yes items=yes extra=""
+cmd="" name=demo port="" bin="" threads="" keepalive="" plugins="" plugins_given=no build=yes demo=yes items=yes extra=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=${2:?--name needs a value}; shift ;;
 	--port) port=${2:?--port needs a value}; shift ;;
 	--bin) bin=${2:?--bin needs a value}; shift ;;
 	--threads) threads=${2:?--threads needs a value}; shift ;;
-	--plugins) plugins=${2:?--plugins needs a value}; shift ;;
+	--keepalive) keepalive=${2:?--keepalive needs a value}; shift ;;
+	--plugins) plugins=${2:?--plugins needs a value}; plugins_given=yes; shift ;;
 	--no-build) build=no ;;
 	--no-demo) demo=no ;;
 	--no-demo-items) items=no ;;
@@ -80,8 +84,10 @@ ENVFILE=$RUN/stack.env
 recorded() { [ ! -f "$ENVFILE" ] || sed -n "s/^$1=//p" "$ENVFILE"; }
 port=${port:-$(recorded PORT)}; port=${port:-8080}
 threads=${threads:-$(recorded THREADS)}; threads=${threads:-4}
+keepalive=${keepalive:-$(recorded KEEPALIVE)}; keepalive=${keepalive:-16}
 case $port in ''|*[!0-9]*) die "--port: a number" ;; esac
 case $threads in ''|*[!0-9]*) die "--threads: a number" ;; esac
+case $keepalive in ''|*[!0-9]*) die "--keepalive: a number" ;; esac
 if [ -n "$bin" ]; then
 	case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 elif [ "$cmd" = app-restart ] && [ -s "$RUN/yujing.bin" ]; then
@@ -169,7 +175,7 @@ db_start() {
 	setsid nohup mariadbd --no-defaults --user="$DBADMIN" --datadir="$RUN/mysql" \
 	    --socket="$DB_SOCKET" --skip-networking --pid-file="$RUN/mariadb.pid" \
 	    --log-error="$RUN/mariadb.log" --character-set-server=utf8mb4 --default-time-zone=+08:00 \
-	    --collation-server=utf8mb4_unicode_ci --innodb-buffer-pool-size=256M \
+	    --collation-server=utf8mb4_unicode_ci --innodb-buffer-pool-size=256M --max-allowed-packet=64M \
 	    </dev/null >>"$RUN/mariadb.log" 2>&1 &
 	pid=$!
 	for ((i = 0; i < 300; i++)); do
@@ -237,7 +243,7 @@ write_configs() {
 	mkdir -p "$RUN/nginx-tmp"
 	sed -e "s|@PORT@|$port|g" -e "s|@RUN@|$RUN|g" -e "s|@SRC@|$ROOT|g" \
 	    -e "s|@APP_SOCKET@|$APP_SOCKET|g" -e "s|@HELLO_SOCKET@|$HELLO_SOCKET|g" \
-	    -e "s|@KEEPALIVE@|$(((threads + 1) / 2))|g" "$ROOT/nginx/local.conf.in" \
+	    -e "s|@KEEPALIVE@|$keepalive|g" "$ROOT/nginx/local.conf.in" \
 	    | write_file "$RUN/nginx.conf" 644
 	# For tests/bench.sh and the HTTP tests; plain KEY=value lines.
 	write_file "$ENVFILE" 644 <<-EOF
@@ -245,6 +251,8 @@ write_configs() {
 		URL=$URL
 		PORT=$port
 		THREADS=$threads
+		KEEPALIVE=$keepalive
+		BACKLOG=$(printf '%s' "$extra" | sed -n 's/^backlog = //p' | tail -1 | grep . || echo 1024)
 		RUN=$RUN
 		CONF=$CONF
 		DB_SOCKET=$DB_SOCKET
@@ -447,6 +455,14 @@ status) status ;;
 db-stop) db_stop ;;
 db-start) db_start ;;
 app-restart)
+	# --plugins: serve those plugins from now on (the configuration
+	# keeps them for the next restarts; "up" writes its own again).
+	if [ "$plugins_given" = yes ]; then
+		[ -f "$CONF" ] || die "no $(rel "$CONF"); run: tests/stack.sh up --name $name"
+		[ -d "$plugins" ] || die "--plugins: no folder $plugins"
+		sed "s|^plugins_dir = .*|plugins_dir = $plugins|" "$CONF" | write_file "$CONF" 600
+		say "plugins_dir: $plugins"
+	fi
 	app_stop
 	app_start
 	;;

@@ -21,9 +21,19 @@
 
 local COLUMNS = { "预警信息", "工作动态", "政策法规" }
 
--- 月均分档（门槛, 得分），从高到低
-local INFO_TIERS = { { 7, 5 }, { 5, 3 }, { 3, 2 } }
-local NEWS_TIERS = { { 3, 5 }, { 2, 3 } }
+-- 各评分项的分值和上限：调整分值只改这里。MAX 是总满分，加载时检查它等于各项满分之和。
+local MAX = 50
+-- 一、平台日常维护
+local BASIC_POINTS = 5                               -- 基础信息完善、日常维护正常
+local INFO_TIERS = { { 7, 5 }, { 5, 3 }, { 3, 2 } }  -- 子网站预警信息：{月均门槛, 得分}，从高到低
+local NEWS_TIERS = { { 3, 5 }, { 2, 3 } }            -- 子网站工作动态：{月均门槛, 得分}，从高到低
+-- 二、预警信息报告
+local WE_EACH, WE_CAP = 1, 12                        -- “预警工作交流”原创预警信息：每条得分，最高
+local QA_EACH, QA_CAP = 2, 8                         -- 季度分析报告：每期得分，最高
+local ANNUAL_POINTS = 5                              -- 按时上报年度工作总结
+local DEADLINE = "01-20 23:59:59"                    -- 季度分析和年度总结的截止时间（次年）
+-- 三、向省商务主管部门报送：《浙江商务》录用每篇、内部交流采纳每篇、厅领导批示每次，合计最高
+local MAGAZINE_EACH, ADOPTED_EACH, LEADER_EACH, DEPT_CAP = 2, 1, 2, 10
 
 -- 数字显示：整数不带小数点
 local function num(x)
@@ -37,7 +47,7 @@ local function norm_time(s)
   if type(s) ~= "string" then return nil end
   -- 已是标准格式时直接返回（最常见的情形）
   if #s == 19 and s:sub(11, 11) == " " then return s end
-  s = s:gsub("^%s+", ""):gsub("%s+$", "")
+  s = text.trim(s)
   if s == "" then return nil end
   if #s == 10 then s = s .. " 00:00:00" end
   if s:sub(11, 11) == "T" then s = s:sub(1, 10) .. " " .. s:sub(12) end
@@ -121,8 +131,8 @@ local function score(facts)
   end
   items[#items + 1] = {
     key = "upkeep_basic", label = "基础信息完善、日常维护正常",
-    score = (complete and #updated > 0) and 5 or 0, max = 5,
-    reason = basic_reason .. "（需基本信息完整且至少一个栏目有更新，得 5 分）",
+    score = (complete and #updated > 0) and BASIC_POINTS or 0, max = BASIC_POINTS,
+    reason = basic_reason .. "（需基本信息完整且至少一个栏目有更新，得 " .. num(BASIC_POINTS) .. " 分）",
   }
 
   items[#items + 1] = monthly_item("upkeep_subsite_info", "子网站预警信息月均更新",
@@ -134,17 +144,18 @@ local function score(facts)
   -- 二、预警信息报告 -----------------------------------------------------
 
   local we = int(counts.work_exchange)
-  local we_score = math.min(we, 12)
+  local we_score = math.min(we * WE_EACH, WE_CAP)
   items[#items + 1] = {
     key = "report_work_exchange", label = "“预警工作交流”栏原创预警信息",
-    score = we_score, max = 12,
-    reason = string.format("发布到“预警工作交流”栏的原创预警信息 %s 条，每条 1 分%s",
-                           num(we), we > 12 and "，最高 12 分" or ""),
+    score = we_score, max = WE_CAP,
+    reason = string.format("发布到“预警工作交流”栏的原创预警信息 %s 条，每条 %s 分%s",
+                           num(we), num(WE_EACH),
+                           we * WE_EACH > WE_CAP and ("，最高 " .. num(WE_CAP) .. " 分") or ""),
   }
 
   local from = string.format("%04d-01-01 00:00:00", year)
   -- 截止时间：次年 1 月 20 日当天内均有效（年度总结与季度分析统计期相同）
-  local deadline = string.format("%04d-01-20 23:59:59", year + 1)
+  local deadline = string.format("%04d-%s", year + 1, DEADLINE)
   local deadline_text = deadline:sub(1, 10)
 
   -- 每期（每个季度）计一次：同一季度报了两份也只算一期
@@ -165,10 +176,10 @@ local function score(facts)
       outside = outside + 1
     end
   end
-  local q_score = math.min(in_window * 2, 8)
-  local q_reason = string.format("%d-01-01 至 %s（含）提交的 %d 年度季度分析 %d 期，每期 2 分",
-                                 year, deadline_text, year, in_window)
-  if in_window * 2 > 8 then q_reason = q_reason .. "，最高 8 分" end
+  local q_score = math.min(in_window * QA_EACH, QA_CAP)
+  local q_reason = string.format("%d-01-01 至 %s（含）提交的 %d 年度季度分析 %d 期，每期 %s 分",
+                                 year, deadline_text, year, in_window, num(QA_EACH))
+  if in_window * QA_EACH > QA_CAP then q_reason = q_reason .. "，最高 " .. num(QA_CAP) .. " 分" end
   if repeated > 0 then
     q_reason = q_reason .. string.format("；另有 %d 份与已计分的季度重复，每期只计一次", repeated)
   end
@@ -178,7 +189,7 @@ local function score(facts)
   end
   items[#items + 1] = {
     key = "report_quarterly", label = "季度进出口动态分析研究报告",
-    score = q_score, max = 8, reason = q_reason,
+    score = q_score, max = QA_CAP, reason = q_reason,
   }
 
   local at = norm_time(facts.annual_summary_submitted_at)
@@ -187,9 +198,9 @@ local function score(facts)
     a_score = 0
     a_reason = string.format("未提交 %d 年度工作总结，不得分", year)
   elseif at <= deadline then
-    a_score = 5
-    a_reason = string.format("%d 年度工作总结于 %s 提交，在 %s（含当日）截止前，得 5 分",
-                             year, at, deadline_text)
+    a_score = ANNUAL_POINTS
+    a_reason = string.format("%d 年度工作总结于 %s 提交，在 %s（含当日）截止前，得 %s 分",
+                             year, at, deadline_text, num(ANNUAL_POINTS))
   else
     a_score = 0
     a_reason = string.format("%d 年度工作总结于 %s 提交，晚于 %s 截止时间，不得分",
@@ -197,23 +208,24 @@ local function score(facts)
   end
   items[#items + 1] = {
     key = "report_annual_on_time", label = "按时上报年度工作总结",
-    score = a_score, max = 5, reason = a_reason,
+    score = a_score, max = ANNUAL_POINTS, reason = a_reason,
   }
 
   -- 三、向省商务主管部门报送 ---------------------------------------------
 
   local adopted = int(counts.internal_adopted)
   local leader = int(facts.leader_instructions)
-  local raw = accepted * 2 + adopted + leader * 2
-  local d_score = math.min(raw, 10)
+  local raw = accepted * MAGAZINE_EACH + adopted * ADOPTED_EACH + leader * LEADER_EACH
+  local d_score = math.min(raw, DEPT_CAP)
   local d_reason = string.format(
-    "季度分析被《浙江商务》录用 %d 篇 ×2 = %d 分；内部交流采纳 %s 篇 ×1 = %s 分；" ..
-    "厅领导批示 %s 次 ×2 = %s 分；合计 %s 分",
-    accepted, accepted * 2, num(adopted), num(adopted), num(leader), num(leader * 2), num(raw))
-  if raw > 10 then d_reason = d_reason .. "，最高 10 分" end
+    "季度分析被《浙江商务》录用 %d 篇 ×%s = %s 分；内部交流采纳 %s 篇 ×%s = %s 分；" ..
+    "厅领导批示 %s 次 ×%s = %s 分；合计 %s 分",
+    accepted, num(MAGAZINE_EACH), num(accepted * MAGAZINE_EACH), num(adopted), num(ADOPTED_EACH),
+    num(adopted * ADOPTED_EACH), num(leader), num(LEADER_EACH), num(leader * LEADER_EACH), num(raw))
+  if raw > DEPT_CAP then d_reason = d_reason .. "，最高 " .. num(DEPT_CAP) .. " 分" end
   items[#items + 1] = {
     key = "dept_reporting", label = "向省商务主管部门报送情况",
-    score = d_score, max = 10, reason = d_reason,
+    score = d_score, max = DEPT_CAP, reason = d_reason,
   }
 
   local total = 0
@@ -223,6 +235,6 @@ end
 
 return {
   title = "2019年度外贸预警工作评分标准",
-  max = 50,
+  max = MAX,
   score = score,
 }

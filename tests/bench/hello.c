@@ -3,7 +3,7 @@
  * tests/bench.sh: the same libfcgi, thread model and nginx path as yujing,
  * with no work per request.
  *
- * usage: hello SOCKET [THREADS]
+ * usage: hello SOCKET [THREADS [BACKLOG]]
  *
  * Each thread owns one FCGX_Request and calls FCGX_Accept_r without a
  * mutex: accept(2) is thread safe, and with nginx's fastcgi_keep_conn a
@@ -49,18 +49,26 @@ main(int argc, char *argv[])
 {
 	pthread_t	 tid[MAX_THREADS];
 	char		*end;
-	long		 n = 4;
+	long		 n = 4, backlog = 1024;
 	int		 fd, i, rc;
 
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: %s SOCKET [THREADS]\n", argv[0]);
+	if (argc < 2 || argc > 4) {
+		fprintf(stderr, "usage: %s SOCKET [THREADS [BACKLOG]]\n", argv[0]);
 		return 2;
 	}
-	if (argc == 3) {
+	if (argc >= 3) {
 		errno = 0;
 		n = strtol(argv[2], &end, 10);
 		if (errno != 0 || *end != '\0' || n < 1 || n > MAX_THREADS) {
 			fprintf(stderr, "%s: threads must be 1..%d\n", argv[0], MAX_THREADS);
+			return 2;
+		}
+	}
+	if (argc == 4) {
+		errno = 0;
+		backlog = strtol(argv[3], &end, 10);
+		if (errno != 0 || *end != '\0' || backlog < 1 || backlog > 65535) {
+			fprintf(stderr, "%s: backlog must be 1..65535\n", argv[0]);
 			return 2;
 		}
 	}
@@ -74,7 +82,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "%s: %s: %s\n", argv[0], argv[1], strerror(errno));
 		return 1;
 	}
-	if ((fd = FCGX_OpenSocket(argv[1], 128)) < 0) {
+	if ((fd = FCGX_OpenSocket(argv[1], (int)backlog)) < 0) {
 		fprintf(stderr, "%s: cannot listen on %s\n", argv[0], argv[1]);
 		return 1;
 	}

@@ -354,6 +354,7 @@ def sql_str(s):
 
 def clear_login_attempts():
     db("DELETE FROM login_attempts")
+    db("DELETE FROM login_locks")
 
 
 def stack(cmd, timeout=300):

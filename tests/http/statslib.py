@@ -215,6 +215,11 @@ def rebuild(what):
     m = re.search(r"^stat_records rebuilt: (\d+) submissions, (\d+) rows; stat_totals: \d+ rows$",
                   out, re.M)
     check(rc == 0 and m is not None, "%s: yujing stats rebuild exited %d:\n%s" % (what, rc, out[-3000:]))
+    # Progress on stderr: at least the last batch's line, then the totals'.
+    check(re.search(r"^stats rebuild: 100%% of stat_records \(submission id (\d+) of \1, %s submissions, "
+                    r"[0-9.]+ s\)$" % m.group(1), out, re.M) is not None
+          and re.search(r"^stats rebuild: stat_totals rebuilt", out, re.M) is not None,
+          "%s: no progress lines from yujing stats rebuild:\n%s" % (what, out[-3000:]))
     return int(m.group(1)), int(m.group(2))
 
 

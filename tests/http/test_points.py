@@ -585,3 +585,54 @@ def test_concurrent_creates_same_name():
         if r.status != 201:
             refused(r, 400, "invalid", "name")
     check(list_points(clients[0], q=name)["total"] == 1, "the name exists twice")
+
+
+def test_point_moving_city_takes_its_accounts_along():
+    from pointlib import point_user
+    from sublib import create, queue_ids, submit
+    from client import user_id
+    adm = admin()
+    prov = login("province")
+    p = create_point(prov)
+    pid = p["id"]
+    pu = point_user(adm, pid)
+    me = expect_json(pu.get("/api/session"), 200, "the point user's session")["user"]
+    check(me["city"] == "330100" and me["point_id"] == pid, "before the move: %r" % me)
+    hz = login("hangzhou")
+    ls = city_user(adm, "331100")
+    expect_json(hz.get("/api/points/%d" % pid), 200, "杭州 reads its point")
+    refused(ls.get("/api/points/%d" % pid), 404, "not_found")
+
+    resp = prov.patch("/api/points/%d" % pid, {"version": p["version"], "city": "331100",
+                                               "district": "331126"})
+    moved = expect_json(resp, 200, "move to 丽水市")
+    check(moved["city"] == "331100", "the point did not move: %r" % moved)
+    uid = me["id"]
+    # in the same transaction: the account's row and its audit row
+    check(db_value("SELECT city FROM users WHERE id = %d" % uid) == "331100",
+          "the point user's stored city stayed %r" % db_value("SELECT city FROM users WHERE id = %d"
+                                                              % uid))
+    rid = resp.header("X-Request-Id")
+    check(db_value("SELECT COUNT(*) FROM audit_log WHERE request_id = %s AND action = 'user.update' "
+                   "AND object_id = %d" % (sql_str(rid), uid)) == "1",
+          "no audit row for the account's new city")
+    # the running session follows at once (no new login), as does the admin's view
+    me2 = expect_json(pu.get("/api/session"), 200, "the session after the move")["user"]
+    check(me2["city"] == "331100", "the session still says %r" % me2["city"])
+    got = expect_json(adm.get("/api/users/%d" % uid), 200, "the account")
+    check(got["city"] == "331100", "GET /api/users says %r" % got["city"])
+    # the old city's staff no longer see the point or its new items; the new city does
+    refused(hz.get("/api/points/%d" % pid), 404, "not_found")
+    check(pid not in [x["id"] for x in all_points(hz)], "杭州 still lists the moved point")
+    expect_json(ls.get("/api/points/%d" % pid), 200, "丽水 reads the moved point")
+    sub = submit(pu, create(pu))
+    check(sub["city"] == "331100", "the new item's city %r" % sub["city"])
+    check(sub["id"] in queue_ids(ls), "丽水 does not review the moved point's item")
+    check(sub["id"] not in queue_ids(hz), "杭州 still reviews the moved point's item")
+    refused(hz.get("/api/submissions/%d" % sub["id"]), 404, "not_found")
+    # a second move back leaves nothing behind either; other points' accounts are untouched
+    jd = user_id("jiande")
+    prov.patch("/api/points/%d" % pid, {"version": moved["version"], "city": "330100",
+                                        "district": "330102"})
+    check(db_value("SELECT city FROM users WHERE id = %d" % uid) == "330100", "the move back")
+    check(db_value("SELECT city FROM users WHERE id = %d" % jd) == "330100", "jiande moved")

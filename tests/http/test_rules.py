@@ -19,9 +19,10 @@ STD = "scoring/2019.lua"
 WATCH = 3.0         # seconds: the watcher notices a change within this
 
 
-def _health_ok():
+def _health_ok(rules=("ok", "refused")):
+    """200 and ok; rules is "refused" while a refused file waits on disk."""
     body = expect_json(raw_request("GET", "/api/health"), 200, "health")
-    check(body.get("status") == "ok" and body.get("rules") == "ok", "health is %r" % body)
+    check(body.get("status") == "ok" and body.get("rules") in rules, "health is %r" % body)
 
 
 def _scores(c, year=2019, per_page=200):
@@ -97,7 +98,7 @@ def test_broken_rewrite_keeps_the_standard_in_force():
         check(e.get("sha256") == old_sha, "sha256 changed to %r on a refused file" % e.get("sha256"))
         check(e.get("loaded_at") == before.get("loaded_at"), "loaded_at changed on a refused file")
         check(e.get("in_force") is True, "the old standard is no longer in force: %r" % e)
-        _health_ok()
+        _health_ok(rules=("refused",))
         log.wait_for("rules: scoring/2019.lua refused")
         # Scoring goes on with the old standard.
         scores = _scores(c)
@@ -116,7 +117,7 @@ def test_broken_rewrite_keeps_the_standard_in_force():
                               "a valid rewrite of 2019.lua")
         check(e.get("error") is None, "error %r after a valid rewrite" % e.get("error"))
         check(rf.ISO_BEIJING.match(e.get("loaded_at") or ""), "loaded_at %r" % e.get("loaded_at"))
-        _health_ok()
+        _health_ok(rules=("ok",))
 
 
 def test_runtime_error_is_refused_with_its_line():
@@ -307,13 +308,19 @@ def test_preview_stops_endless_loops_and_memory_bombs():
     ]
     for src in loops:
         t0 = time.monotonic()
-        _refused(_preview(c, src), "source", "指令数上限")
+        # The instruction count, or on a busy machine the processor-time
+        # limit (1.5 times what the budget took at start), whichever first.
+        msg = _refused(_preview(c, src), "source", "上限")
+        check("指令数上限" in msg or "运行时间上限" in msg, "message %r" % msg)
         check(time.monotonic() - t0 < 30, "an endless loop took %.0f s to stop" % (time.monotonic() - t0))
         # The worker that ran it goes on serving.
         _health_ok()
         expect_json(_preview(c, rf.shipped(STD)), 200, "a preview after an endless loop")
     _refused(_preview(c, "local s = string.rep('x', 1 << 30)\nreturn s\n"), "source", "内存上限")
-    _refused(_preview(c, "local t = {}\nfor i = 1, 1e9 do t[i] = i end\n"), "source", "内存上限")
+    # Filling the memory cap makes the collector work: the processor-time
+    # limit may stop it first.
+    msg = _refused(_preview(c, "local t = {}\nfor i = 1, 1e9 do t[i] = i end\n"), "source", "上限")
+    check("内存上限" in msg or "运行时间上限" in msg, "message %r" % msg)
     _health_ok()
     expect_json(_preview(c, rf.shipped(STD)), 200, "a preview after a memory bomb")
 
@@ -356,6 +363,8 @@ def test_reload_under_load():
     check(wrk is not None, "wrk is not installed (tests/deps.sh installs it): "
                            "the reload-under-load test cannot run")
     c = login("province")
+    # (kept sets the deployed 2019 test cases aside: versions 0..10 of a
+    # one-item standard would not pass them.)
     with rf.kept(c, STD):
         rf.write(STD, rf.version_standard(0))
         rf.wait_status(c, STD, rf.in_force_with(rf.sha256(rf.version_standard(0))), WATCH,

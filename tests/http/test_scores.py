@@ -35,6 +35,9 @@ def _check_entry(it, year=2019, standard=STD, title=rf.TITLE_2019, keys=True):
     check(isinstance(items, list) and items, "no items: %r" % it)
     check(it.get("total") == sum(x.get("score") for x in items),
           "total %r is not the sum of the items %r" % (it.get("total"), items))
+    # The standard's total maximum (2019: max = 50), the sum of the items'.
+    check(it.get("max") == sum(x.get("max") for x in items) and
+          (standard != STD or it.get("max") == 50), "max %r for items %r" % (it.get("max"), items))
     for x in items:
         check(isinstance(x.get("score"), (int, float)) and isinstance(x.get("max"), (int, float))
               and 0 <= x["score"] <= x["max"], "item %r" % x)

@@ -1079,7 +1079,9 @@ return {
   title = "测试标准 出错",
   max = 10,
   score = function(facts)
-    if facts.point.id == %d then error("这个预警点算不了") end
+    -- A reload tries a standard on its own year (2019) only: it fails on
+    -- the later year the list asks for.
+    if facts.point.id == %d and facts.year ~= 2019 then error("这个预警点算不了") end
     return { items = { { key = "x", label = "x", score = 1, max = 10, reason = "一分" } }, total = 1 }
   end,
 }

@@ -67,7 +67,7 @@ test_defaults_when_keys_absent(void **state)
 	assert_string_equal(c.listen, "/run/yujing/yujing.sock");
 	assert_int_equal(c.listen_mode, 0660);
 	assert_int_equal(c.threads, 4);
-	assert_int_equal(c.backlog, 128);
+	assert_int_equal(c.backlog, 1024);
 	assert_string_equal(c.db_socket, "/run/mysqld/mysqld.sock");
 	assert_string_equal(c.db_host, "localhost");
 	assert_int_equal(c.db_port, 3306);
@@ -75,6 +75,8 @@ test_defaults_when_keys_absent(void **state)
 	assert_string_equal(c.db_user, "yujing");
 	assert_string_equal(c.db_password, "");
 	assert_int_equal(c.max_body, 1048576);
+	assert_int_equal(c.max_attachment, 20 * 1024 * 1024);
+	assert_string_equal(c.log_file, "");
 	assert_int_equal(c.max_header, 16384);
 	assert_int_equal(c.max_query, 4096);
 	assert_int_equal(c.session_ttl, 28800);

@@ -273,6 +273,33 @@ test_disposition(void **state)
 	assert_string_equal(small, "");
 }
 
+/* The longest attachment name (255 four-byte characters) still gets its
+ * filename* in EXPORT_DISPOSITION_MAX. */
+static void
+test_disposition_long_name(void **state)
+{
+	char	 name[4 * 255 + 1], want[3 * 4 * 255 + 1], d[EXPORT_DISPOSITION_MAX];
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < 255; i++) {
+		memcpy(name + 4 * i, "\xf0\xa0\x80\x80", 4);	/* U+20000 */
+		memcpy(want + 12 * i, "%F0%A0%80%80", 12);
+	}
+	name[4 * 255] = '\0';
+	want[12 * 255] = '\0';
+	export_disposition(name, NULL, d, sizeof(d));
+	assert_int_equal(strncmp(d, "attachment; filename=\"download\"; filename*=UTF-8''", 50), 0);
+	assert_string_equal(d + 50, want);
+
+	for (i = 0; i < 200; i++)
+		memcpy(name + 3 * i, "预", 3);
+	memcpy(name + 600, ".pdf", 5);
+	export_disposition(name, NULL, d, sizeof(d));
+	assert_int_equal(strncmp(d, "attachment; filename=\"download.pdf\"; filename*=UTF-8''%E9%A2%84", 63), 0);
+	assert_int_equal(strlen(d), 54 + 9 * 200 + 4);
+}
+
 static void
 test_xlsx_content(void **state)
 {
@@ -550,6 +577,7 @@ main(void)
 		cmocka_unit_test(test_csv_exact),
 		cmocka_unit_test(test_csv_edges),
 		cmocka_unit_test(test_disposition),
+		cmocka_unit_test(test_disposition_long_name),
 		cmocka_unit_test(test_xlsx_content),
 		cmocka_unit_test(test_xlsx_sheet_names),
 		cmocka_unit_test(test_xlsx_dirty_text),

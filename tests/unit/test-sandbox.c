@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include <lualib.h>
 
 #include "sandbox.h"
+#include "watchdog.h"
 
 /* Small limits keep the tests fast under valgrind. */
 #define CAP	(2u * 1024 * 1024)
@@ -101,8 +103,10 @@ refused(struct sandbox *sb, const char *name, const char *src, size_t len, int l
 		fail_msg("error %s does not start with %s", sb->err, prefix);
 	if (want != NULL && strstr(sb->err, want) == NULL)
 		fail_msg("error %s does not contain %s", sb->err, want);
-	/* Stopped by the budget exactly when the error says so. */
-	assert_int_equal(sb->stopped, strstr(sb->err, "指令数上限") != NULL);
+	/* Stopped by the budget (or the time limit) exactly when the error
+	 * says so. */
+	assert_int_equal(sb->stopped, strstr(sb->err, "指令数上限") != NULL ||
+	    strstr(sb->err, "运行时间上限") != NULL);
 	/* What the failed script allocated is garbage, and goes. */
 	assert_true(sb->used < sb->cap);
 	lua_gc(sb->L, LUA_GCCOLLECT);
@@ -379,6 +383,7 @@ test_budget_resets_between_calls(void **state)
  * the budget fails the test instead of hanging it. */
 
 #define WALL_LIMIT 10	/* seconds; the budget is spent in well under one */
+#define WALL_LIMIT_IN_PROCESS 20	/* SIGALRM ends the whole test program */
 
 struct outcome {
 	int	 rc;
@@ -480,16 +485,67 @@ test_close_method_cannot_escape(void **state)
 }
 
 static void
-test_pattern_matching_cannot_escape(void **state)
+test_pattern_functions_are_refused(void **state)
 {
-	(void)state;
-	/* Backtracking in string.find/match/gmatch/gsub runs in C. */
-	bounded("escape/match.lua",
-	    "return string.rep('a', 40):match(string.rep('a*', 20) .. 'b')\n");
-	bounded("escape/find.lua",
-	    "return string.rep('a', 100000):find('.-b')\n");
-	bounded("escape/gsub.lua",
-	    "return (string.rep('a', 100000):gsub('a-a-a-a-b', ''))\n");
+	struct sandbox *sb = *state;
+
+	/* Patterns backtrack in C, quadratic or worse: not offered. */
+	REFUSED(sb, "pattern/find.lua", "return ('abc'):find('b')\n", 1, "text.find");
+	REFUSED(sb, "pattern/match.lua", "local x = 1\nreturn string.match('a', '.')\n", 2,
+	    "string.match");
+	REFUSED(sb, "pattern/gsub.lua", "return (('a'):gsub('a', 'b'))\n", 1, "string.gsub");
+	REFUSED(sb, "pattern/gmatch.lua", "for w in ('a b'):gmatch('%S+') do end\n", 1,
+	    "string.gmatch");
+}
+
+/* Runs src, which must return a string; compares it with want. */
+static void
+text_is(struct sandbox *sb, const char *src, const char *want)
+{
+	if (sandbox_load(sb, "text.lua", src, strlen(src)) == -1)
+		fail_msg("%s failed: %s", src, sb->err);
+	if (lua_type(sb->L, -1) != LUA_TSTRING || strcmp(lua_tostring(sb->L, -1), want) != 0)
+		fail_msg("%s gave %s, want %s", src, lua_tostring(sb->L, -1), want);
+	lua_settop(sb->L, 0);
+}
+
+static void
+test_coroutines_absent_and_format_widths_capped(void **state)
+{
+	struct sandbox *sb = *state;
+
+	/* No coroutines: a second Lua thread would run outside this state's
+	 * hook and watchdog bookkeeping. */
+	assert_int_equal(run_int(sb, "co.lua", "return coroutine == nil and 1 or 0\n"), 1);
+	/* Lua itself refuses a width past 99: one directive is bounded. */
+	REFUSED(sb, "format/width.lua", "return string.format('%100d', 1)\n", 0,
+	    "运行错误（Lua 原文：invalid conversion");
+}
+
+static void
+test_text_helpers(void **state)
+{
+	struct sandbox *sb = *state;
+
+	text_is(sb, "return '[' .. text.trim('  \\u{3000}评审意见 \\t\\u{00A0}\\n') .. ']'", "[评审意见]");
+	text_is(sb, "return '[' .. text.trim('') .. text.trim(' \\u{3000} ') .. ']'", "[]");
+	text_is(sb, "return '[' .. text.trim('a b') .. ']'", "[a b]");
+	text_is(sb, "return tostring(text.is_blank(nil)) .. tostring(text.is_blank(' \\u{3000}\\u{00A0}\\t'))"
+	    " .. tostring(text.is_blank(' 同意 '))", "truetruefalse");
+	text_is(sb, "local a, b = text.find('预警信息 abc', 'abc') return a .. ',' .. b", "14,16");
+	text_is(sb, "return tostring(text.find('a.b', '.', 3)) .. tostring(text.find('abc', 'x'))",
+	    "nilnil");
+	text_is(sb, "local a, b = text.find('a.b.', '.', 3) return a .. ',' .. b", "4,4");
+	text_is(sb, "local a = text.find('abcabc', 'c', -2) return tostring(a)", "6");
+	text_is(sb, "local a, b = text.find('abc', '') return a .. ',' .. b", "1,0");
+	text_is(sb, "return tostring(text.starts_with('2019-01', '2019')) .. "
+	    "tostring(text.ends_with('a.lua', '.lua')) .. tostring(text.starts_with('a', 'ab'))",
+	    "truetruefalse");
+	text_is(sb, "return table.concat(text.split('a,,b,', ','), '|')", "a||b|");
+	text_is(sb, "return table.concat(text.split('甲、乙、丙', '、'), '|')", "甲|乙|丙");
+	text_is(sb, "local s, n = text.replace('a-b-c', '-', '——') return s .. n", "a——b——c2");
+	text_is(sb, "local s, n = text.replace('aaa', 'a', 'b', 2) return s .. n", "bba2");
+	REFUSED(sb, "text/split.lua", "return text.split('a', '')\n", 1, "分隔符不能为空");
 }
 
 static void
@@ -500,6 +556,271 @@ test_library_loops_cannot_escape(void **state)
 	bounded("escape/rep.lua", "return #string.rep('', 1e15)\n");
 	bounded("escape/rep2.lua", "return #string.rep('', 1e15, '')\n");
 	bounded("escape/move.lua", "local t = table.move({}, 1, 1e12, 1, {})\nreturn 1\n");
+	/* A plain search with a long needle, over and over: charged. */
+	struct outcome o = bounded("escape/find.lua",
+	    "local hay = string.rep('a', 400000)\n"
+	    "local needle = string.rep('a', 200000) .. 'b'\n"
+	    "while true do text.find(hay, needle) end\n");
+	if (o.rc != -1 || strstr(o.err, "上限") == NULL)
+		fail_msg("escape/find.lua: %s", o.err);
+	o = bounded("escape/replace.lua",
+	    "local s = string.rep('ab', 100000)\n"
+	    "while true do s = text.replace(s, 'a', 'a') end\n");
+	if (o.rc != -1 || strstr(o.err, "上限") == NULL)
+		fail_msg("escape/replace.lua: %s", o.err);
+}
+
+/* --- what C does with the script's values runs protected too --- */
+
+struct read_args {
+	const char	*field;
+	int		 type;
+};
+
+/* Reads field of the table the chunk returned the way careless C would:
+ * with metamethods. */
+static int
+read_body(lua_State *L)
+{
+	struct read_args *a = lua_touserdata(L, 1);
+
+	lua_getglobal(L, "result");
+	a->type = lua_getfield(L, -1, a->field);
+	return 0;
+}
+
+static void
+read_result(struct sandbox *sb, const char *src, int want_rc, const char *want)
+{
+	struct read_args a = { .field = "score" };
+
+	assert_int_equal(sandbox_load(sb, "meta.lua", src, strlen(src)), 0);
+	lua_setglobal(sb->L, "result");
+	assert_int_equal(sandbox_run(sb, read_body, &a, 0), want_rc);
+	assert_int_equal(lua_gettop(sb->L), 0);
+	if (want != NULL && strstr(sb->err, want) == NULL)
+		fail_msg("error %s does not contain %s", sb->err, want);
+	lua_pushnil(sb->L);
+	lua_setglobal(sb->L, "result");
+}
+
+static void
+test_metamethods_met_by_c_are_bounded(void **state)
+{
+	struct sandbox *sb = *state;
+
+	alarm(WALL_LIMIT_IN_PROCESS);
+	/* An error in __index while C reads a result: an error, not an abort. */
+	read_result(sb, "return setmetatable({}, {__index = function(t, k) error('boom') end})\n",
+	    -1, "boom");
+	/* An endless __index: stopped by the budget. */
+	read_result(sb, "return setmetatable({}, {__index = function() while true do end end})\n",
+	    -1, "指令数上限");
+	assert_true(sb->stopped);
+	/* A harmless one still answers. */
+	read_result(sb, "return setmetatable({}, {__index = function() return 1 end})\n", 0, NULL);
+	alarm(0);
+	still_works(sb);
+}
+
+struct fill_args {
+	int n;
+};
+
+static int
+fill_body(lua_State *L)
+{
+	struct fill_args *a = lua_touserdata(L, 1);
+
+	/* What facts_push does: tables and strings. */
+	for (a->n = 0; a->n < 100000; a->n++) {
+		lua_createtable(L, 0, 8);
+		lua_pushstring(L, "一段说明文字，会占用一些内存");
+		lua_setfield(L, -2, "reason");
+		lua_setglobal(L, "last");
+		lua_newtable(L);
+		lua_rawseti(L, LUA_REGISTRYINDEX, a->n + 100);
+	}
+	return 0;
+}
+
+static void
+test_memory_filled_at_load_then_pushing_is_an_error(void **state)
+{
+	struct sandbox	*sb = *state;
+	struct fill_args a;
+
+	/* The script fills the cap inside pcall and still returns. */
+	static const char fill[] =
+	    "keep = {}\n"
+	    "pcall(function() while true do keep[#keep + 1] = {} end end)\n"
+	    "return 1\n";
+
+	if (sandbox_load(sb, "fill.lua", fill, strlen(fill)) != 0)
+		fail_msg("fill.lua: %s", sb->err);
+	lua_settop(sb->L, 0);
+	assert_int_equal(sandbox_run(sb, fill_body, &a, 0), -1);
+	if (strstr(sb->err, "内存上限") == NULL)
+		fail_msg("unexpected error %s", sb->err);
+	assert_true(a.n < 100000);
+	/* The state is still usable once the script lets go. */
+	lua_pushnil(sb->L);
+	lua_setglobal(sb->L, "keep");
+	for (int i = 0; i <= a.n; i++) {
+		lua_pushnil(sb->L);
+		lua_rawseti(sb->L, LUA_REGISTRYINDEX, i + 100);
+	}
+	lua_gc(sb->L, LUA_GCCOLLECT);
+	still_works(sb);
+}
+
+static void
+raise_unprotected(struct sandbox *sb, void *ud)
+{
+	(void)ud;
+	lua_pushstring(sb->L, "outside");
+	lua_error(sb->L);
+}
+
+static void
+test_panic_is_an_error_and_retires_the_state(void **state)
+{
+	struct sandbox sb;
+
+	(void)state;
+	assert_int_equal(sandbox_open(&sb, CAP, BUDGET), 0);
+	assert_int_equal(sandbox_guard(&sb, raise_unprotected, NULL), -1);
+	assert_true(sb.broken);
+	if (strstr(sb.err, "无保护错误") == NULL || strstr(sb.err, "outside") == NULL)
+		fail_msg("unexpected error %s", sb.err);
+	/* Every later call fails, without touching the state. */
+	assert_int_equal(sandbox_load(&sb, "after.lua", "return 1\n", 9), -1);
+	if (strstr(sb.err, "已停用") == NULL)
+		fail_msg("unexpected error %s", sb.err);
+	sandbox_close(&sb);
+}
+
+/* --- work in C is charged to the budget --- */
+
+static void
+test_work_in_c_is_charged(void **state)
+{
+	struct outcome o;
+
+	(void)state;
+	static const char *const cases[][2] = {
+		{ "charge/concat.lua",
+		  "local s = '' for i = 1, 500000 do s = s .. 'x' end return #s\n" },
+		{ "charge/insert.lua",
+		  "local t = {} for i = 1, 40000 do table.insert(t, 1, i) end return #t\n" },
+		{ "charge/remove.lua",
+		  "local t = {} for i = 1, 30000 do t[i] = i end\n"
+		  "for r = 1, 1e6 do table.insert(t, 1, table.remove(t, 1)) end return #t\n" },
+		{ "charge/tconcat.lua",
+		  "local t = {} for i = 1, 20000 do t[i] = 'ab' end\n"
+		  "for r = 1, 1e6 do local _ = table.concat(t) end\n" },
+		{ "charge/unpack.lua",
+		  "local t = {} for i = 1, 5000 do t[i] = i end\n"
+		  "for r = 1, 1e7 do local _ = select('#', table.unpack(t)) end\n" },
+		{ "charge/sort.lua",
+		  "local t = {} for i = 1, 50000 do t[i] = (i * 7919) % 50021 end\n"
+		  "for r = 1, 1e6 do table.sort(t) end\n" },
+		{ "charge/utf8.lua",
+		  "local s = string.rep('中', 300000)\n"
+		  "for r = 1, 1e7 do local _ = utf8.len(s) end\n" },
+		{ "charge/byte.lua",
+		  "local s = string.rep('x', 5000)\n"
+		  "for r = 1, 1e7 do local _ = select('#', s:byte(1, -1)) end\n" },
+		{ "charge/format.lua",
+		  "for r = 1, 1e8 do local _ = string.format('%99d%99d%99d%99s', 1, 2, 3, 'x') end\n" },
+		{ "charge/sortcmp.lua",
+		  "local t = {} for i = 1, 20000 do t[i] = (i * 7919) % 20011 end\n"
+		  "for r = 1, 1e6 do table.sort(t, function(a, b) return a > b end) end\n" },
+		{ "charge/upper.lua",
+		  "local s = string.rep('x', 200000)\n"
+		  "for r = 1, 1e7 do local _ = s:upper() end\n" },
+		{ NULL, NULL },
+	};
+
+	for (int i = 0; cases[i][0] != NULL; i++) {
+		o = bounded(cases[i][0], cases[i][1]);
+		if (o.rc != -1 || strstr(o.err, "指令数上限") == NULL)
+			fail_msg("%s: rc %d, error %s: not stopped by the budget", cases[i][0], o.rc, o.err);
+	}
+}
+
+/* --- the processor-time limit --- */
+
+static void
+test_time_limit_stops_what_the_count_cannot_see(void **state)
+{
+	struct sandbox sb;
+
+	(void)state;
+	/* Comparing two long equal strings is one instruction: with a budget
+	 * nobody would reach, only the time limit stops it. */
+	sandbox_set_default_time_limit(200);
+	assert_int_equal(sandbox_open(&sb, 8u << 20, 1ULL << 40), 0);
+	sandbox_set_default_time_limit(0);
+	alarm(WALL_LIMIT_IN_PROCESS);
+	REFUSED(&sb, "time/compare.lua",
+	    "local a = string.rep('x', 2000000)\n"
+	    "local b = string.rep('x', 1999999) .. 'x'\n"
+	    "local n = 0\n"
+	    "while true do if a == b then n = n + 1 end end\n", 0, "运行时间上限");
+	/* pcall does not catch it for good either. */
+	REFUSED(&sb, "time/pcall.lua",
+	    "local a = string.rep('x', 2000000)\n"
+	    "local b = string.rep('x', 1999999) .. 'x'\n"
+	    "while true do pcall(function() while true do local _ = a == b end end) end\n",
+	    0, "运行时间上限");
+	alarm(0);
+	sandbox_close(&sb);
+}
+
+struct stuck_args {
+	int	 worker;
+	unsigned ms;
+};
+
+static void *
+stuck_thread(void *arg)
+{
+	struct stuck_args *a = arg;
+
+	watchdog_request_begin(a->worker, "POST", "/api/rules/preview");
+	usleep(a->ms * 1000);
+	watchdog_request_end();
+	return NULL;
+}
+
+static void
+test_watchdog_reports_a_stuck_request(void **state)
+{
+	struct stuck_args	 a = { .worker = 7, .ms = 2500 };
+	pthread_t		 t;
+	json_t			*j, *e;
+
+	(void)state;
+	watchdog_set_stuck_after(1);
+	assert_int_equal(pthread_create(&t, NULL, stuck_thread, &a), 0);
+	usleep(300 * 1000);
+	j = watchdog_stuck_json();
+	assert_int_equal(json_array_size(j), 0);	/* not yet */
+	json_decref(j);
+	usleep(1500 * 1000);
+	j = watchdog_stuck_json();
+	assert_int_equal(json_array_size(j), 1);
+	e = json_array_get(j, 0);
+	assert_int_equal(json_integer_value(json_object_get(e, "worker")), 7);
+	assert_string_equal(json_string_value(json_object_get(e, "request")), "POST /api/rules/preview");
+	assert_true(json_integer_value(json_object_get(e, "seconds")) >= 1);
+	json_decref(j);
+	pthread_join(t, NULL);
+	j = watchdog_stuck_json();
+	assert_int_equal(json_array_size(j), 0);	/* over */
+	json_decref(j);
+	watchdog_set_stuck_after(30);
 }
 
 /* --- errors --- */
@@ -552,10 +873,21 @@ main(void)
 		cmocka_unit_test(test_message_handler_cannot_escape),
 		cmocka_unit_test(test_finalizer_cannot_escape),
 		cmocka_unit_test(test_close_method_cannot_escape),
-		cmocka_unit_test(test_pattern_matching_cannot_escape),
+		cmocka_unit_test_setup_teardown(test_pattern_functions_are_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_helpers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_coroutines_absent_and_format_widths_capped, setup,
+		    teardown),
 		cmocka_unit_test(test_library_loops_cannot_escape),
 		cmocka_unit_test_setup_teardown(test_runtime_and_syntax_errors_name_chunk_and_line, setup, teardown),
 		cmocka_unit_test(test_tiny_cap_fails_cleanly),
+		cmocka_unit_test_setup_teardown(test_metamethods_met_by_c_are_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_memory_filled_at_load_then_pushing_is_an_error,
+		    setup, teardown),
+		cmocka_unit_test(test_panic_is_an_error_and_retires_the_state),
+		cmocka_unit_test(test_work_in_c_is_charged),
+		/* These start the watchdog's thread: after every forking test. */
+		cmocka_unit_test(test_time_limit_stops_what_the_count_cannot_see),
+		cmocka_unit_test(test_watchdog_reports_a_stuck_request),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

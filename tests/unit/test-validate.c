@@ -520,6 +520,78 @@ test_query_bool_invalid(void **state)
 	http_req_free(&r);
 }
 
+/* Attachment file names (validate_file_name). */
+static void
+test_file_name_accepted(void **state)
+{
+	(void)state;
+	assert_null(validate_file_name("中文 名字.pdf"));
+	assert_null(validate_file_name("report-2019_v2 (final).docx"));
+	assert_null(validate_file_name("\xf0\x9f\x93\x8e 附件.txt"));	/* U+1F4CE, 4 bytes */
+	assert_null(validate_file_name("a\xc2\xa0" "b.txt"));		/* no-break space */
+	assert_null(validate_file_name("\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a.pdf"));	/* Arabic letters */
+	assert_null(validate_file_name("...x"));
+}
+
+static void
+test_file_name_invisible_refused(void **state)
+{
+	static const char *bad[] = {
+		"a\tb.txt", "a\nb.txt", "a\rb", "a\x01" "b", "a\x1f" "b", "a\x7f" "b",
+		"a\xc2\x80" "b", "a\xc2\x85" "b.txt", "a\xc2\x9f" "b",	/* C1, NEL */
+		"a\xe2\x80\xa8" "b", "a\xe2\x80\xa9" "b",		/* U+2028, U+2029 */
+		"a\xe2\x80\xaa" "b", "a\xe2\x80\xab" "b", "a\xe2\x80\xac" "b",
+		"a\xe2\x80\xad" "b", "a\xe2\x80\xae" "txt.exe",		/* U+202A–202E */
+		"a\xe2\x81\xa6" "b", "a\xe2\x81\xa7" "b", "a\xe2\x81\xa8" "b",
+		"a\xe2\x81\xa9" "b",					/* U+2066–2069 */
+		"\xef\xbb\xbf" "a.txt", "a\xef\xbb\xbf" ".txt",		/* BOM */
+		"a\xe2\x80\x8b" "b", "a\xe2\x80\x8c" "b", "a\xe2\x80\x8d" "b",
+		"a\xe2\x80\x8e" "b", "a\xe2\x80\x8f" "b",		/* U+200B–200F */
+		"a\xe2\x81\xa0" "b", "a\xd8\x9c" "b", "a\xef\xbf\xb9" "b",
+	};
+	const char	*msg;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		msg = validate_file_name(bad[i]);
+		if (msg == NULL)
+			fail_msg("accepted bad name %zu", i);
+		assert_non_null(strstr(msg, "不可见字符"));
+	}
+	/* The neighbours of the refused ranges pass. */
+	assert_null(validate_file_name("a\xc2\xa1" "b"));		/* U+00A1 */
+	assert_null(validate_file_name("a\xe2\x80\x90" "b"));	/* U+2010 hyphen */
+	assert_null(validate_file_name("a\xe2\x80\xaf" "b"));	/* U+202F */
+	assert_null(validate_file_name("a\xe2\x81\xaa" "b"));	/* U+206A */
+	assert_null(validate_file_name("a\xe2\x80\xa7" "b"));	/* U+2027 */
+}
+
+static void
+test_file_name_other_rules(void **state)
+{
+	char	 long_name[4 * 256 + 1];
+	size_t	 i;
+
+	(void)state;
+	assert_non_null(validate_file_name(NULL));
+	assert_non_null(validate_file_name(""));
+	assert_non_null(validate_file_name("."));
+	assert_non_null(validate_file_name(".."));
+	assert_non_null(strstr(validate_file_name("a/b.pdf"), "/"));
+	assert_non_null(validate_file_name("..\\x.pdf"));
+	assert_non_null(validate_file_name("a\"b"));
+	assert_non_null(strstr(validate_file_name("a\xff" "b"), "UTF-8"));
+	assert_non_null(validate_file_name("a\xc0\xaf" "b"));		/* overlong "/" */
+	assert_non_null(validate_file_name("a\xed\xa0\x80" "b"));	/* a surrogate */
+	for (i = 0; i < 255; i++)
+		memcpy(long_name + 3 * i, "汉", 3);
+	long_name[3 * 255] = '\0';
+	assert_null(validate_file_name(long_name));
+	memcpy(long_name + 3 * 255, "字", 4);
+	assert_non_null(strstr(validate_file_name(long_name), "255"));
+}
+
 int
 main(void)
 {
@@ -554,6 +626,9 @@ main(void)
 		cmocka_unit_test(test_query_bool_absent),
 		cmocka_unit_test(test_query_bool_values),
 		cmocka_unit_test(test_query_bool_invalid),
+		cmocka_unit_test(test_file_name_accepted),
+		cmocka_unit_test(test_file_name_invisible_refused),
+		cmocka_unit_test(test_file_name_other_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
