@@ -17,6 +17,7 @@
 #define TICK_NS		5000000L	/* 5 ms */
 
 struct slot {
+	atomic_bool		 used;		/* a live thread holds it */
 	pthread_t		 tid;
 	clockid_t		 cpu;		/* the thread's processor clock */
 	bool			 has_cpu;
@@ -38,7 +39,8 @@ struct slot {
 };
 
 static struct slot		 slots[MAX_SLOTS];
-static atomic_int		 nslots;
+static atomic_int		 nslots;		/* slots ever used: a high-water mark */
+static pthread_key_t		 slot_key;		/* gives a slot back when its thread ends */
 static _Thread_local struct slot *mine;
 static pthread_once_t		 once = PTHREAD_ONCE_INIT;
 static void			(*interrupt_fn)(void);
@@ -74,9 +76,13 @@ on_signal(int sig)
 static void
 look(struct slot *s, long long now)
 {
-	unsigned	 seq = atomic_load(&s->lua_seq), limit, rseq;
+	unsigned	 seq, limit, rseq;
 	struct timespec	 ts;
 	long long	 cpu, start;
+
+	if (!atomic_load(&s->used))
+		return;
+	seq = atomic_load(&s->lua_seq);
 
 	if ((seq & 1) && s->has_cpu && !s->has_timer && (limit = atomic_load(&s->lua_limit_ms)) > 0 &&
 	    clock_gettime(s->cpu, &ts) == 0) {
@@ -122,11 +128,25 @@ watch(void *arg)
 		long long now = mono_ns();
 
 		n = atomic_load(&nslots);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n && i < MAX_SLOTS; i++)
 			look(&slots[i], now);
 		nanosleep(&tick, NULL);
 	}
 	return NULL;
+}
+
+/* A thread that ends (a worker's helper thread scoring half a list, say)
+ * gives its slot back for the next one. */
+static void
+release(void *arg)
+{
+	struct slot *s = arg;
+
+	if (s->has_timer)
+		timer_delete(s->timer);
+	s->has_timer = false;
+	atomic_store(&s->req_start_ns, 0);
+	atomic_store(&s->used, false);
 }
 
 static void
@@ -137,6 +157,7 @@ start(void)
 	pthread_attr_t	 attr;
 	sigset_t	 all;
 
+	pthread_key_create(&slot_key, release);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESTART;
@@ -158,18 +179,32 @@ static struct slot *
 enrol(void)
 {
 	sigset_t	 set;
-	int		 i;
+	struct slot	*s = NULL;
+	int		 i, n;
+	bool		 no = false;
 
 	if (mine != NULL)
 		return mine;
 	pthread_once(&once, start);
-	if ((i = atomic_fetch_add(&nslots, 1)) >= MAX_SLOTS) {
-		atomic_fetch_sub(&nslots, 1);
-		return NULL;
+	/* A free slot, else a new one at the end. */
+	n = atomic_load(&nslots);
+	for (i = 0; i < n && i < MAX_SLOTS && s == NULL; i++) {
+		no = false;
+		if (atomic_compare_exchange_strong(&slots[i].used, &no, true))
+			s = &slots[i];
 	}
-	mine = &slots[i];
-	mine->tid = pthread_self();
-	mine->has_cpu = pthread_getcpuclockid(mine->tid, &mine->cpu) == 0;
+	while (s == NULL) {
+		if ((i = atomic_load(&nslots)) >= MAX_SLOTS)
+			return NULL;
+		if (atomic_compare_exchange_strong(&nslots, &i, i + 1)) {
+			no = false;
+			if (atomic_compare_exchange_strong(&slots[i].used, &no, true))
+				s = &slots[i];
+		}
+	}
+	/* The fields the watchdog reads are set before the first odd seq. */
+	s->tid = pthread_self();
+	s->has_cpu = pthread_getcpuclockid(s->tid, &s->cpu) == 0;
 	{
 		/* The kernel signals this thread when its own processor time
 		 * reaches the limit: precise however busy the machine is.
@@ -180,11 +215,13 @@ enrol(void)
 		ev.sigev_notify = SIGEV_THREAD_ID;
 		ev.sigev_signo = WATCHDOG_SIGNAL;
 		ev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
-		mine->has_timer = timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &mine->timer) == 0;
+		s->has_timer = timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &s->timer) == 0;
 	}
 	sigemptyset(&set);
 	sigaddset(&set, WATCHDOG_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	pthread_setspecific(slot_key, s);
+	mine = s;
 	return mine;
 }
 
@@ -269,10 +306,12 @@ watchdog_stuck_json(void)
 	unsigned	 seq;
 
 	limit = (long long)atomic_load(&stuck_after) * 1000000000LL;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && i < MAX_SLOTS; i++) {
 		struct slot	*s = &slots[i];
 		char		 what[sizeof(s->what)];
 
+		if (!atomic_load(&s->used))
+			continue;
 		seq = atomic_load(&s->req_seq);
 		start = atomic_load(&s->req_start_ns);
 		if (!(seq & 1) || start == 0 || now - start < limit)

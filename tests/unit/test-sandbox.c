@@ -794,6 +794,34 @@ stuck_thread(void *arg)
 	return NULL;
 }
 
+static void *
+short_thread(void *arg)
+{
+	(void)arg;
+	watchdog_lua_begin(100);
+	watchdog_lua_end();
+	watchdog_request_begin(1, "GET", "/api/scores");
+	watchdog_request_end();
+	return NULL;
+}
+
+/* Threads come and go (a list scored in two threads makes one per
+ * request): each gives its slot back, so a thousand of them, more than
+ * there are slots, leave room for the next. */
+static void
+test_watchdog_slots_are_given_back(void **state)
+{
+	pthread_t t[8];
+
+	(void)state;
+	for (int round = 0; round < 125; round++) {
+		for (int i = 0; i < 8; i++)
+			assert_int_equal(pthread_create(&t[i], NULL, short_thread, NULL), 0);
+		for (int i = 0; i < 8; i++)
+			pthread_join(t[i], NULL);
+	}
+}
+
 static void
 test_watchdog_reports_a_stuck_request(void **state)
 {
@@ -887,6 +915,7 @@ main(void)
 		cmocka_unit_test(test_work_in_c_is_charged),
 		/* These start the watchdog's thread: after every forking test. */
 		cmocka_unit_test(test_time_limit_stops_what_the_count_cannot_see),
+		cmocka_unit_test(test_watchdog_slots_are_given_back),
 		cmocka_unit_test(test_watchdog_reports_a_stuck_request),
 	};
 
