@@ -382,8 +382,10 @@ test('下发信息: the province issues a notice to all points; it reaches the p
 test('session expiry: back to the login page, and after login back to where the user was', async () => {
   const p = await page('province')
   await L.go(p, '地市审核进度查询')
-  // Its rows depend on what earlier tests submitted: wait for the table.
-  await p.locator('.el-table__row').first().waitFor()
+  // Exactly the city's cell: until the page has changed, the one before
+  // it may still show points whose names begin with 杭州市.
+  await p.getByRole('heading', { name: '地市审核进度查询' }).waitFor()
+  await p.getByRole('cell', { name: '杭州市', exact: true }).waitFor()
   await p.context().clearCookies()
   await L.go(p, '内部交流')
   await p.waitForURL(/\/login\?/)
