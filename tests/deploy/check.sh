@@ -28,13 +28,14 @@ PATH=$PATH:/usr/sbin:/sbin
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/yujing-deploy.XXXXXX")
 chmod 755 "$TMP"
 S=$TMP/stage
-failed=0 pid=""
+failed=0 pid="" opened=""
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; failed=1; }
 die() { not_ok "$*"; exit 1; }
 cleanup() {
 	[ -z "$pid" ] || kill "$pid" 2>/dev/null
+	for d in $opened; do chmod o-x "$d"; done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -141,6 +142,18 @@ chown "$uid:0" "$conf" && chmod 0400 "$conf"	# as the README says
 as_user() { setpriv --reuid="$uid" --regid="$wwwgid" --clear-groups --no-new-privs \
     --inh-caps=-all --bounding-set=-all -- "$@"; }
 line() { sed -n "s/^$1=//p" "$TMP/yujing.service" | head -1; }
+# The stack's MariaDB socket lives in the source tree, which may be a
+# private folder (a clone made by mktemp -d is 0700): the service's user
+# gets the right to pass through the folders above it for the test, and
+# they are closed again at the end.
+d=$(dirname "$(sed -n 's/^db_socket *= *//p' "$STACK_CONF")")
+while [ -n "$d" ] && [ "$d" != / ]; do
+	case $(stat -c %A "$d") in
+	*x|*t) ;;
+	*) chmod o+x "$d" && opened="$opened $d" ;;
+	esac
+	d=$(dirname "$d")
+done
 read -r -a pre <<<"$(line ExecStartPre)"
 read -r -a start <<<"$(line ExecStart)"
 if as_user "${pre[@]}" >"$TMP/pre.log" 2>&1; then
