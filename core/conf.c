@@ -63,6 +63,16 @@ static const struct key keys[] = {
 	{ "plugins_dir",	K_STR,  O(plugins_dir), PKGLIBDIR "/plugins", 0, 0 },
 	{ "scores_parallel_min", K_INT, O(scores_parallel_min), "1000", 0, 1000000 },
 	{ "log_file",		K_STR,  O(log_file), "", 0, 0 },
+	{ "public_url",		K_STR,  O(public_url), "http://localhost", 0, 0 },
+	{ "channel_allow_hosts", K_STR, O(channel_allow_hosts), "", 0, 0 },
+	{ "deliver_threads",	K_INT,  O(deliver_threads), "2", 0, 32 },
+	{ "deliver_poll_ms",	K_INT,  O(deliver_poll_ms), "500", 10, 60000 },
+	{ "deliver_lease",	K_INT,  O(deliver_lease), "120", 5, 3600 },
+	{ "deliver_retry_base",	K_INT,  O(deliver_retry_base), "60", 1, 86400 },
+	{ "deliver_max_attempts", K_INT, O(deliver_max_attempts), "8", 1, 100 },
+	{ "send_timeout",	K_INT,  O(send_timeout), "30", 1, 600 },
+	{ "subscribe_max_per_hour", K_INT, O(subscribe_max_per_hour), "5", 1, 10000 },
+	{ "review_remind_days",	K_INT,  O(review_remind_days), "7", 1, 365 },
 };
 #undef O
 
@@ -185,6 +195,11 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 	}
 	if (ferror(f)) {
 		snprintf(err, errsz, "%s: read error", path);
+		goto out;
+	}
+	if (c->deliver_lease < 2 * c->send_timeout + 5) {
+		snprintf(err, errsz, "%s: deliver_lease (%d) must be at least 2 × send_timeout + 5 (%d), "
+		    "or a slow send could be claimed twice", path, c->deliver_lease, 2 * c->send_timeout + 5);
 		goto out;
 	}
 	if (c->listen[0] == '\0') {

@@ -40,6 +40,17 @@ struct config {
 	int	 worker_stuck_after;	/* seconds in one request before the watchdog reports it */
 	char	*plugins_dir;		/* report-type plugins, *.so */
 	char	*log_file;		/* empty: stderr (the journal under systemd) */
+	/* Publication and dissemination. */
+	char	*public_url;		/* base of the links in mails and feeds */
+	char	*channel_allow_hosts;	/* private hosts channels may reach */
+	int	 deliver_threads;	/* 0: this host sends nothing */
+	int	 deliver_poll_ms;	/* between looks when idle */
+	int	 deliver_lease;		/* seconds a claimed row is ours */
+	int	 deliver_retry_base;	/* seconds before the first retry */
+	int	 deliver_max_attempts;
+	int	 send_timeout;		/* seconds per SMTP or HTTP send */
+	int	 subscribe_max_per_hour; /* per e-mail address, and ×10 per client */
+	int	 review_remind_days;
 };
 
 /* Fills defaults, then reads path (NULL: defaults only).  On error returns

@@ -85,6 +85,30 @@ void	 h_magazine_decide(struct req *);
 void	 h_internal_exchange_list(struct req *);
 void	 h_adoption(struct req *);
 void	 h_leader_instruction(struct req *);
+/* h_public.c */
+void	 h_public_warnings(struct req *);
+void	 h_public_warning(struct req *);
+void	 h_public_point(struct req *);
+void	 h_public_posts(struct req *);
+void	 h_feed_atom(struct req *);
+void	 h_feed_json(struct req *);
+/* h_dissemination.c */
+void	 h_subscribe(struct req *);
+void	 h_subscribe_confirm(struct req *);
+void	 h_subscription_get(struct req *);
+void	 h_subscription_update(struct req *);
+void	 h_unsubscribe(struct req *);
+void	 h_channels_list(struct req *);
+void	 h_channels_create(struct req *);
+void	 h_channels_update(struct req *);
+void	 h_channels_delete(struct req *);
+void	 h_channels_test(struct req *);
+void	 h_deliveries_list(struct req *);
+void	 h_deliveries_retry(struct req *);
+void	 h_settings_mail_get(struct req *);
+void	 h_settings_mail_put(struct req *);
+void	 h_settings_mail_test(struct req *);
+void	 h_stats_dissemination(struct req *);
 /* h_users.c */
 void	 h_users_list(struct req *);
 void	 h_users_create(struct req *);

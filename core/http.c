@@ -225,6 +225,7 @@ http_parse(struct req *r, char **env, http_reader rd, void *arg,
 	r->content_type = http_env(env, "CONTENT_TYPE");
 	r->cookie = http_env(env, "HTTP_COOKIE");
 	r->csrf_header = http_env(env, "HTTP_X_CSRF_TOKEN");
+	r->if_none_match = http_env(env, "HTTP_IF_NONE_MATCH");
 
 	/* The path: nginx's normalised $document_uri, else REQUEST_URI. */
 	uri = http_env(env, "DOCUMENT_URI");
@@ -396,7 +397,9 @@ http_status_text(int s)
 	switch (s) {
 	case 200: return "OK";
 	case 201: return "Created";
+	case 202: return "Accepted";
 	case 204: return "No Content";
+	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
@@ -488,18 +491,19 @@ http_serialize(const struct req *r, struct buf *b)
 size_t
 http_body_len(const struct req *r)
 {
-	return r->status != 204 && r->method != HTTP_HEAD ? r->out.len : 0;
+	return r->status != 204 && r->status != 304 && r->method != HTTP_HEAD ? r->out.len : 0;
 }
 
 void
 http_serialize_head(const struct req *r, struct buf *b)
 {
 	buf_printf(b, "Status: %d %s\r\n", r->status, http_status_text(r->status));
-	if (r->status != 204)
+	if (r->status != 204 && r->status != 304)
 		buf_printf(b, "Content-Type: %s\r\n",
 		    r->out_type ? r->out_type : "application/json; charset=utf-8");
 	buf_printf(b, "X-Request-Id: %s\r\n", r->request_id);
-	buf_puts(b, "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n");
+	buf_printf(b, "Cache-Control: %s\r\nX-Content-Type-Options: nosniff\r\n",
+	    r->cache_control ? r->cache_control : "no-store");
 	if (r->headers.len)
 		buf_add(b, r->headers.data, r->headers.len);
 	buf_puts(b, "\r\n");

@@ -66,6 +66,7 @@ struct req {
 	const char	*content_type;
 	const char	*cookie;
 	const char	*csrf_header;
+	const char	*if_none_match;	/* for conditional GET */
 	const char	*remote_addr;
 	char		 request_id[40];
 	char		*body;
@@ -88,6 +89,7 @@ struct req {
 	struct buf	 headers;	/* extra header lines, each ending "\r\n" */
 	struct buf	 out;		/* the body */
 	const char	*out_type;	/* Content-Type; NULL: JSON */
+	const char	*cache_control;	/* NULL: no-store */
 };
 
 typedef ssize_t (*http_reader)(void *arg, char *dst, size_t n);

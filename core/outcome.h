@@ -25,6 +25,7 @@ enum outcome_kind {
 	OUT_INVALID,
 	OUT_BAD_REQUEST,
 	OUT_UNAVAILABLE,
+	OUT_RATE_LIMITED,
 	OUT_INTERNAL,
 	OUT_DB,
 };
@@ -59,6 +60,13 @@ outcome_set(struct outcome *o, enum outcome_kind kind, const char *field,
 	vsnprintf(o->message, sizeof(o->message), fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* outcome_set() with a message as it is (no format). */
+static inline int
+outcome_fail(struct outcome *o, enum outcome_kind kind, const char *field, const char *message)
+{
+	return outcome_set(o, kind, field, "%s", message);
 }
 
 static inline int

@@ -82,6 +82,32 @@ const struct route app_routes[] = {
 	{ HTTP_GET,    "/api/messages",		h_messages_list,	ROLE_ANY, 0 },
 	{ HTTP_POST,   "/api/messages/{id}/read", h_messages_read,	ROLE_ANY, 0 },
 
+	/* Publication and dissemination (预警信息发布与传递): the public side
+	 * needs no login; channels are scoped in the handlers (a point its
+	 * own, the province all). */
+	{ HTTP_GET,    "/api/public/warnings",	h_public_warnings,	0, RF_PUBLIC },
+	{ HTTP_GET,    "/api/public/warnings/{id}", h_public_warning,	0, RF_PUBLIC },
+	{ HTTP_GET,    "/api/public/points/{id}", h_public_point,	0, RF_PUBLIC },
+	{ HTTP_GET,    "/api/public/points/{id}/posts", h_public_posts,	0, RF_PUBLIC },
+	{ HTTP_GET,    "/feeds/warnings.atom",	h_feed_atom,		0, RF_PUBLIC },
+	{ HTTP_GET,    "/feeds/warnings.json",	h_feed_json,		0, RF_PUBLIC },
+	{ HTTP_POST,   "/api/public/subscriptions", h_subscribe,	0, RF_PUBLIC | RF_JSON },
+	{ HTTP_POST,   "/api/public/subscriptions/confirm", h_subscribe_confirm, 0, RF_PUBLIC | RF_JSON },
+	{ HTTP_GET,    "/api/public/subscriptions/manage", h_subscription_get, 0, RF_PUBLIC },
+	{ HTTP_PATCH,  "/api/public/subscriptions/manage", h_subscription_update, 0, RF_PUBLIC | RF_JSON },
+	{ HTTP_POST,   "/api/public/subscriptions/unsubscribe", h_unsubscribe, 0, RF_PUBLIC | RF_RAW },
+	{ HTTP_GET,    "/api/channels",		h_channels_list,	OFFICE | ROLE_POINT, 0 },
+	{ HTTP_POST,   "/api/channels",		h_channels_create,	OFFICE | ROLE_POINT, RF_JSON },
+	{ HTTP_PATCH,  "/api/channels/{id}",	h_channels_update,	OFFICE | ROLE_POINT, RF_JSON },
+	{ HTTP_DELETE, "/api/channels/{id}",	h_channels_delete,	OFFICE | ROLE_POINT, 0 },
+	{ HTTP_POST,   "/api/channels/{id}/test", h_channels_test,	OFFICE | ROLE_POINT, 0 },
+	{ HTTP_GET,    "/api/deliveries",	h_deliveries_list,	OFFICE | ROLE_CITY | ROLE_POINT, 0 },
+	{ HTTP_POST,   "/api/deliveries/{id}/retry", h_deliveries_retry, ROLE_PROVINCE, 0 },
+	{ HTTP_GET,    "/api/settings/mail",	h_settings_mail_get,	ROLE_ADMIN, 0 },
+	{ HTTP_PUT,    "/api/settings/mail",	h_settings_mail_put,	ROLE_ADMIN, RF_JSON },
+	{ HTTP_POST,   "/api/settings/mail/test", h_settings_mail_test, ROLE_ADMIN, RF_JSON },
+	{ HTTP_GET,    "/api/stats/dissemination", h_stats_dissemination, OFFICE | ROLE_CITY, 0 },
+
 	{ HTTP_GET,    "/api/users",		h_users_list,		ROLE_ADMIN, 0 },
 	{ HTTP_POST,   "/api/users",		h_users_create,		ROLE_ADMIN, RF_JSON },
 	{ HTTP_GET,    "/api/users/{id}",	h_users_get,		ROLE_ADMIN, 0 },

@@ -38,6 +38,7 @@
 #include <fcgiapp.h>
 
 #include "app.h"
+#include "deliver.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
@@ -450,6 +451,8 @@ server_run(const struct config *cfg)
 	pthread_attr_destroy(&attr);
 	log_buffer_start();
 	rules_watch_start();
+	if (deliver_start(cfg) != 0)
+		return 1;
 	log_info("yujing: listening on %s%s with %d threads", cfg->listen,
 	    pool.inherited ? " (socket from systemd)" : "", cfg->threads);
 
@@ -479,6 +482,7 @@ server_run(const struct config *cfg)
 	while (pool.busy > 0 || pool.running > 0)
 		pthread_cond_wait(&pool.idle, &pool.mu);
 	pthread_mutex_unlock(&pool.mu);
+	deliver_stop();
 	/* Connections still open are idle kept ones: they end with the
 	 * process.  A socket from systemd stays with systemd. */
 	close(pool.listen_fd);

@@ -31,6 +31,7 @@ static const struct yj_field fields[] = {
 	  .max_length = 500, .format = "url" },
 	{ .name = "content", .label = "内容", .type = YJ_FIELD_LONGTEXT, .required = 1,
 	  .max_length = 50000 },
+	{ .name = "comment_deadline", .label = "评议截止日期", .type = YJ_FIELD_DATE },
 	{ .name = "author", .label = "作者", .type = YJ_FIELD_TEXT, .required = 1,
 	  .max_length = 50 },
 	{ .name = "phone", .label = "联系电话", .type = YJ_FIELD_TEXT, .required = 1,

@@ -130,6 +130,7 @@ rm -rf .run/test
 # watchdog reports a worker stuck after 2 s (tests/http/test_watchdog.py).
 TEST_PORT=${YJ_TEST_PORT:-18080}
 if stack up --port "$TEST_PORT" --no-build --no-demo-items --bin build-asan/core/yujing --set scores_parallel_min=2 --set worker_stuck_after=2 \
+    --set deliver_retry_base=1 --set deliver_poll_ms=100 --set send_timeout=4 --set deliver_lease=13 \
     > .run/stack.log 2>&1; then
 	pass 1
 	args=(--base "http://127.0.0.1:$TEST_PORT" --stack test)

@@ -234,6 +234,8 @@ write_configs() {
 		rules_dir = $RUN/rules
 		plugins_dir = $plugins
 		cookie_secure = off
+		public_url = $URL
+		channel_allow_hosts = 127.0.0.1
 	EOF
 	  printf '%s' "$extra"; } | write_file "$CONF" 600
 	# The stack's own copy of rules/, refreshed by every "up": edit the
