@@ -139,8 +139,8 @@ def parts(msg):
 
 class RobotReceiver:
     """HTTP on 127.0.0.1:robot_port().  /wecom?key=K, /dingtalk?access_token=T,
-    /webhook/NAME; answers by mode[path name]: ok | 45009 | 130101 | garbage |
-    500.  Records (path, query, headers, body, problems)."""
+    /webhook/NAME; answers by mode[path name]: ok | an errcode (45009, 130101, 93000...) |
+    garbage | 500.  Records (path, query, headers, body, problems)."""
 
     def __init__(self, dingtalk_secret=None, webhook_secret=None):
         self.dingtalk_secret = dingtalk_secret
@@ -172,8 +172,9 @@ class RobotReceiver:
                     return
                 if mode == "garbage":
                     out = b"<html>bad gateway?"
-                elif mode in ("45009", "130101"):
-                    out = json.dumps({"errcode": int(mode), "errmsg": "api freq out of limit"}).encode()
+                elif mode.isdigit():    # 45009, 130101: rate limits; others permanent
+                    out = json.dumps({"errcode": int(mode), "errmsg": "api freq out of limit"
+                                      if mode in ("45009", "130101") else "invalid webhook url"}).encode()
                 elif problems:
                     out = json.dumps({"errcode": 310000, "errmsg": "; ".join(problems)}).encode()
                 else:

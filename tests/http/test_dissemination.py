@@ -1,0 +1,328 @@
+"""Dissemination end to end, against a real SMTP server (aiosmtpd) and a
+real HTTP receiver that checks the robots' documented formats: approve →
+public list and feeds → an immediate subscriber's mail with the right
+subject, body, headers and a working unsubscribe link → WeCom and DingTalk
+markdown (signature verified) and a signed webhook → counted in
+/api/stats/dissemination.  Then the digest, a revert, the mail server down
+and up, and robots answering errors."""
+
+import hashlib
+import hmac
+import json
+import re
+import time
+import urllib.parse
+import xml.etree.ElementTree as ET
+
+import dissemlib as dl
+from client import Client, admin, jiande_point_id, assert_error, check, db, db_value, expect_json, raw_request
+from pointlib import tag
+from sublib import accounts, at_province, decide, wi_fields
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def publish(a, **fields):
+    sub = at_province(a["hangzhou"], a["jiande"], wi_fields(**fields))
+    return decide(a["province"], sub, "pass", options={"work_exchange": True})
+
+
+def start_receivers(**kw):
+    smtp = dl.SMTPServer().start()
+    robots = dl.RobotReceiver(**kw).start()
+    return smtp, robots
+
+
+def channel(client, kind, name, url, **more):
+    body = {"kind": kind, "name": name, "url": url}
+    body.update(more)
+    return expect_json(client.post("/api/channels", body), 201, "channel %s" % name)
+
+
+def delivery_rows(sid):
+    rows = db("SELECT recipient, state, attempts, kind, last_error FROM deliveries "
+              "WHERE submission_id = %d AND cancelled = 0 ORDER BY id" % sid)
+    return [(r[0], r[1], int(r[2]), r[3], r[4]) for r in rows]
+
+
+def wait_states(sid, want, seconds=60):
+    """Waits until every delivery of sid is in a final state in want."""
+    def done():
+        rows = delivery_rows(sid)
+        return rows if rows and all(r[1] in want for r in rows) else None
+    return dl.wait_until(done, "deliveries of %d in %r (now %r)" % (sid, want, delivery_rows(sid)), seconds)
+
+
+def test_approved_warning_reaches_subscriber_robots_and_stats():
+    a = accounts()
+    adm = admin()
+    dl.reset_dissemination()
+    db("DELETE FROM subscribe_attempts")
+    t = tag()
+    secret = "SEC" + t
+    smtp, robots = start_receivers(dingtalk_secret=secret, webhook_secret="hook-" + t)
+    try:
+        dl.set_mail(adm)
+        addr = "buyer-%s@example.com" % t.lower()
+        other = "other-%s@example.com" % t.lower()
+        manage = dl.subscribe(Client(), smtp, addr, countries=["EU"], digest="immediate")
+        dl.subscribe(Client(), smtp, other, countries=["US"], digest="immediate")
+        prov = a["province"]
+        wc = channel(prov, "wecom", "省厅企业微信群 " + t, robots.url("/wecom?key=K" + t))
+        dt = channel(prov, "dingtalk", "省厅钉钉群 " + t, robots.url("/dingtalk?access_token=T" + t),
+                     secret=secret)
+        wh = channel(prov, "webhook", "通用推送 " + t, robots.url("/webhook/" + t), secret="hook-" + t)
+        check("secret" not in dt and "secret" not in wh, "secret shown back: %r" % dt)
+        # A point's own channel that filters on another country gets nothing.
+        quiet = channel(a["jiande"], "wecom", "只收美国 " + t, robots.url("/wecom?key=Q" + t),
+                        filters={"countries": ["US"]})
+        check(quiet["point_id"] == jiande_point_id(), "point channel: %r" % quiet)
+
+        w = publish(a, title="欧盟对华电动自行车反倾销立案 " + t, country="EU", measure_type="AD",
+                    hs_codes=["871160"], comment_deadline="2030-03-31")
+        sid = w["id"]
+        # Public at once, in the list and in both feeds.
+        lst = expect_json(raw_request("GET", "/api/public/warnings?q=" + urllib.parse.quote(t)), 200, "list")
+        check([x["id"] for x in lst["items"]] == [sid], "public list: %r" % lst["items"])
+        atom = raw_request("GET", "/feeds/warnings.atom?country=EU")
+        check(atom.status == 200 and "application/atom+xml" in atom.header("Content-Type"), str(atom))
+        root = ET.fromstring(atom.body)
+        titles = [e.find(ATOM + "title").text for e in root.findall(ATOM + "entry")]
+        check(any(t in (x or "") for x in titles), "atom lacks the warning: %r" % titles[:5])
+        jf = json.loads(raw_request("GET", "/feeds/warnings.json?country=EU").body)
+        check(any(t in it.get("title", "") for it in jf["items"]), "json feed lacks it")
+
+        mails = smtp.wait(addr, 1, subject=t)
+        check(len(mails) == 1, "subscriber mails: %d" % len(mails))
+        m = mails[0]
+        check(str(m["Subject"]) == "【贸易预警】欧盟对华电动自行车反倾销立案 " + t, "subject %r" % str(m["Subject"]))
+        raw_subject = m.get("Subject").__str__()
+        check(raw_subject, "no subject")
+        text, html = dl.parts(m)
+        check(text is not None and html is not None, "not multipart/alternative with both parts")
+        for s in ("国别地区：欧盟", "措施类型：", "HS编码：871160", "评议截止日期：2030-03-31",
+                  "建德", "/warnings/%d" % sid):
+            check(s in text, "text part lacks %r:\n%s" % (s, text))
+        check(t in html and "<h2>" in html, "html part: %s" % html[:300])
+        lu = str(m["List-Unsubscribe"])
+        check(str(m["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click", "List-Unsubscribe-Post")
+        link = re.search(r"<(https?://[^>]+)>", lu)
+        check(link is not None and "/api/public/subscriptions/unsubscribe?token=" in link.group(1), lu)
+        check(m["Message-ID"] and m["Date"], "Message-ID and Date")
+        # The other subscriber (US only) got nothing for it.
+        check(smtp.wait(other, 1, seconds=1, subject=t) == [], "US subscriber got the EU warning")
+
+        got = robots.wait("/wecom", 1)
+        got = [g for g in got if g["query"].get("key") == ["K" + t]]
+        check(len(got) == 1 and not got[0]["problems"], "wecom: %r" % got)
+        md = json.loads(got[0]["body"])["markdown"]["content"]
+        check(t in md and "欧盟" in md, "wecom markdown: %s" % md)
+        got = [g for g in robots.wait("/dingtalk", 1) if g["query"].get("access_token") == ["T" + t]]
+        check(len(got) == 1 and not got[0]["problems"], "dingtalk: %r" % got)
+        dj = json.loads(got[0]["body"])
+        check(t in dj["markdown"]["title"] + dj["markdown"]["text"], "dingtalk markdown %r" % dj)
+        got = robots.wait("/webhook/" + t, 1)
+        check(len(got) == 1 and not got[0]["problems"], "webhook: %r" % got)
+        hook = json.loads(got[0]["body"])
+        check(hook.get("id") == sid or hook.get("warning", {}).get("id") == sid, "webhook body %r" % hook)
+        check(robots.received(path="/wecom") and
+              not [g for g in robots.received(path="/wecom") if g["query"].get("key") == ["Q" + t]],
+              "the US-only channel got the EU warning")
+
+        rows = wait_states(sid, {"sent"})
+        check(sorted(r[0] for r in rows if r[3] == "warning") ==
+              sorted([addr, wc["url"], dt["url"], wh["url"]]), "delivery rows: %r" % rows)
+        check(all(r[2] == 1 for r in rows), "attempts: %r" % rows)
+        # The API's view of it.
+        d = expect_json(prov.get("/api/deliveries?submission=%d" % sid), 200, "deliveries")
+        check(d["total"] == 4 and {x["state"] for x in d["items"]} == {"sent"}, repr(d))
+        one = [x for x in d["items"] if x.get("channel_id") == dt["id"]]
+        check(len(one) == 1 and one[0]["sent_at"] and one[0]["attempts"] == 1, repr(one))
+        check(a["jiande"].get("/api/deliveries?submission=%d" % sid).status == 200, "point reads its own")
+
+        # Counted: the point published one more, sent four more.
+        year = w["submitted_at"][:4] if w.get("submitted_at") else time.strftime("%Y")
+        st = expect_json(prov.get("/api/stats/dissemination?year=%s" % year), 200, "stats")
+        pt = [p for p in st["points"] if p["point_id"] == jiande_point_id()]
+        check(len(pt) == 1 and pt[0]["published"] >= 1 and pt[0]["deliveries_sent"] >= 4, repr(pt))
+        tot = st["total"]
+        for k in ("published", "deliveries_sent", "deliveries_failed", "recipients", "median_minutes",
+                  "p90_minutes", "within_2h"):
+            check(k in tot, "total lacks %s: %r" % (k, tot))
+        check(0 <= tot["within_2h"] <= 1 and tot["median_minutes"] is not None, repr(tot))
+        cities = {c["city"]: c for c in st.get("cities", [])}
+        check("330100" in cities and cities["330100"]["published"] >= 1, "per city: %r" % cities.keys())
+        hz = expect_json(a["hangzhou"].get("/api/stats/dissemination?year=%s" % year), 200, "city stats")
+        check({p["city"] for p in hz["points"]} <= {"330100"}, "a city sees its city: %r" % hz["points"])
+
+        # The one-click unsubscribe of the mail, as a mail client does it.
+        u = urllib.parse.urlsplit(link.group(1))
+        r = raw_request("POST", u.path + "?" + u.query, body=b"List-Unsubscribe=One-Click",
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+        check(r.status == 200, "one-click unsubscribe: %s" % r)
+        check(db_value("SELECT state FROM subscriptions WHERE email = '%s'" % addr) == "unsubscribed", "state")
+        m2 = expect_json(raw_request("GET", "/api/public/subscriptions/manage?token=" + manage), 200, "manage")
+        check(m2["state"] == "unsubscribed", repr(m2))
+        w2 = publish(a, title="欧盟第二条 " + t, country="EU")
+        wait_states(w2["id"], {"sent"})
+        check(smtp.wait(addr, 1, seconds=1, subject="第二条") == [], "mail after unsubscribing")
+    finally:
+        smtp.cleanup()
+        robots.stop()
+        dl.reset_dissemination()
+
+
+def test_revert_unpublishes_and_nothing_is_sent_twice():
+    a = accounts()
+    adm = admin()
+    dl.reset_dissemination()
+    db("DELETE FROM subscribe_attempts")
+    t = tag()
+    smtp, robots = start_receivers()
+    try:
+        dl.set_mail(adm)
+        addr = "rev-%s@example.com" % t.lower()
+        dl.subscribe(Client(), smtp, addr)
+        w = publish(a, title="撤销测试 " + t, country="JP")
+        sid = w["id"]
+        check(len(smtp.wait(addr, 1, subject=t)) == 1, "first mail")
+        wait_states(sid, {"sent"})
+        r = decide(a["province"], w, "revert")
+        check(r["state"] == "submitted", "revert: %r" % r)
+        pub = raw_request("GET", "/api/public/warnings/%d" % sid)
+        check(pub.status == 404, "public after revert: %s" % pub)
+        feed = json.loads(raw_request("GET", "/feeds/warnings.json?country=JP").body)
+        check(not [i for i in feed["items"] if t in i.get("title", "")], "feed keeps a reverted warning")
+        dl.wait_until(lambda: db_value("SELECT COUNT(*) FROM publications WHERE submission_id = %d "
+                                       "AND unpublished_at IS NOT NULL" % sid) == "1", "unpublication")
+        # Approved again: public again, but the subscriber is not mailed twice.
+        again = decide(a["province"], r, "pass", options={"work_exchange": True})
+        check(again["state"] == "approved", repr(again))
+        check(raw_request("GET", "/api/public/warnings/%d" % sid).status == 200, "public again")
+        dl.wait_until(lambda: dl.published_row(sid), "published again")
+        time.sleep(1.5)
+        check(len(smtp.messages(addr)) == 2, "mails to %s: %d (confirmation + one warning)"
+              % (addr, len(smtp.messages(addr))))
+        rows = delivery_rows(sid)
+        check([x[0] for x in rows] == [addr] and rows[0][1] == "sent", "rows: %r" % rows)
+    finally:
+        smtp.cleanup()
+        robots.stop()
+        dl.reset_dissemination()
+
+
+def test_revert_before_sending_cancels_what_has_not_gone_out():
+    a = accounts()
+    adm = admin()
+    dl.reset_dissemination()
+    db("DELETE FROM subscribe_attempts")
+    t = tag()
+    smtp, robots = start_receivers()
+    try:
+        dl.set_mail(adm)
+        addr = "cancel-%s@example.com" % t.lower()
+        dl.subscribe(Client(), smtp, addr)
+        smtp.mode = "tempfail"
+        w = publish(a, title="未发即撤 " + t, country="KR")
+        dl.wait_until(lambda: [r for r in delivery_rows(w["id"]) if r[1] == "retrying"], "a retrying row")
+        decide(a["province"], w, "revert")
+        dl.wait_until(lambda: db_value("SELECT COUNT(*) FROM deliveries WHERE submission_id = %d AND "
+                                       "cancelled = 1" % w["id"]) == "1", "the row cancelled")
+        smtp.mode = "ok"
+        time.sleep(3)
+        check(smtp.messages(addr)[1:] == [], "a reverted warning was mailed")
+    finally:
+        smtp.cleanup()
+        robots.stop()
+        dl.reset_dissemination()
+
+
+def test_smtp_down_then_up_delivers_once():
+    a = accounts()
+    adm = admin()
+    dl.reset_dissemination()
+    db("DELETE FROM subscribe_attempts")
+    t = tag()
+    smtp, robots = start_receivers()
+    try:
+        dl.set_mail(adm)
+        addr = "down-%s@example.com" % t.lower()
+        dl.subscribe(Client(), smtp, addr)
+        smtp.stop()                     # the mail server is down
+        w = publish(a, title="邮件服务器中断 " + t, country="IN")
+        sid = w["id"]
+        row = dl.wait_until(lambda: [r for r in delivery_rows(sid) if r[1] == "retrying" and r[2] >= 1],
+                            "a retrying row")
+        check(row[0][4], "no last_error recorded: %r" % row)
+        d = expect_json(a["province"].get("/api/deliveries?submission=%d&state=retrying" % sid), 200, "list")
+        check(d["total"] == 1 and d["items"][0]["last_error"], repr(d))
+        check(raw_request("GET", "/api/health").status == 200, "health while SMTP is down")
+        smtp.start()
+        rows = wait_states(sid, {"sent"}, seconds=90)
+        check(rows[0][2] >= 2, "attempts: %r" % rows)
+        check(len(smtp.wait(addr, 1, subject=t)) == 1, "mail after the server came back")
+        time.sleep(2)
+        check(len(smtp.messages(addr)) == 2, "exactly one warning mail: %d" % (len(smtp.messages(addr)) - 1))
+        n = int(db_value("SELECT COUNT(*) FROM delivery_attempts da JOIN deliveries d ON d.id = da.delivery_id "
+                         "WHERE d.submission_id = %d" % sid))
+        check(n == rows[0][2], "every attempt recorded: %d attempts, %d rows" % (rows[0][2], n))
+    finally:
+        smtp.cleanup()
+        robots.stop()
+        dl.reset_dissemination()
+
+
+def test_robot_errcodes_retry_or_fail():
+    a = accounts()
+    dl.reset_dissemination()
+    t = tag()
+    smtp, robots = start_receivers()
+    try:
+        prov = a["province"]
+        limited = channel(prov, "wecom", "限流 " + t, robots.url("/wecom/limited?key=" + t))
+        ding = channel(prov, "dingtalk", "限流钉钉 " + t, robots.url("/dingtalk/limited?access_token=" + t))
+        bad = channel(prov, "wecom", "乱码 " + t, robots.url("/wecom/garbage?key=" + t))
+        robots.mode["/wecom/limited"] = "45009"
+        robots.mode["/dingtalk/limited"] = "130101"
+        robots.mode["/wecom/garbage"] = "garbage"
+        w = publish(a, title="机器人限流 " + t, country="BR")
+        sid = w["id"]
+
+        def retried():
+            rows = {r[0]: r for r in delivery_rows(sid)}
+            return rows if all(u in rows and rows[u][1] == "retrying"
+                               for u in (limited["url"], ding["url"], bad["url"])) else None
+        rows = dl.wait_until(retried, "three retrying rows")
+        check("45009" in rows[limited["url"]][4], "errcode 45009 not read: %r" % (rows[limited["url"]],))
+        check("130101" in rows[ding["url"]][4], "errcode 130101 not read: %r" % (rows[ding["url"]],))
+        check(rows[bad["url"]][4], "garbage answer not recorded")
+        robots.mode["/wecom/limited"] = "ok"
+        robots.mode["/dingtalk/limited"] = "ok"
+        dl.wait_until(lambda: {r[0]: r[1] for r in delivery_rows(sid)}.get(limited["url"]) == "sent" and
+                      {r[0]: r[1] for r in delivery_rows(sid)}.get(ding["url"]) == "sent", "sent after limits",
+                      seconds=90)
+        ok = [g for g in robots.received(path="/wecom/limited") if not g["problems"]]
+        check(len(ok) >= 2, "retried: %d posts" % len(ok))
+        # A permanent refusal (93000: the webhook's key is invalid) fails
+        # for good after one attempt; the row says why.
+        perm = channel(prov, "wecom", "无效密钥 " + t, robots.url("/wecom/perm?key=" + t))
+        robots.mode["/wecom/perm"] = "93000"
+        w2 = publish(a, title="机器人永久失败 " + t, country="BR")
+        row = dl.wait_until(lambda: [r for r in delivery_rows(w2["id"]) if r[0] == perm["url"] and
+                                     r[1] == "failed"], "the permanent failure")
+        check(row[0][2] == 1 and "93000" in row[0][4], "failed row: %r" % row)
+        time.sleep(2)
+        check(len(robots.received(path="/wecom/perm")) == 1, "a permanent failure was retried")
+        # The province sends it again by hand once the key is right.
+        robots.mode["/wecom/perm"] = "ok"
+        did = int(db_value("SELECT id FROM deliveries WHERE submission_id = %d AND channel_id = %d"
+                           % (w2["id"], perm["id"])))
+        assert_error(a["hangzhou"].post("/api/deliveries/%d/retry" % did), 403, "forbidden")
+        r = expect_json(prov.post("/api/deliveries/%d/retry" % did), 200, "retry")
+        check(r["state"] in ("pending", "retrying", "sent"), repr(r))
+        dl.wait_until(lambda: db_value("SELECT state FROM deliveries WHERE id = %d" % did) == "sent", "resent")
+        check(len(robots.received(path="/wecom/perm")) == 2, "resent once")
+    finally:
+        smtp.cleanup()
+        robots.stop()
+        dl.reset_dissemination()
