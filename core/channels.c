@@ -426,6 +426,9 @@ utf8_cut(const char *s, size_t n)
 	return n;
 }
 
+/* What ends a content cut to the robot's limit (its bytes are reserved). */
+#define MORE "……（内容较长，请查看全文）"
+
 void
 channel_markdown(const json_t *w, const char *link, size_t max, struct buf *b)
 {
@@ -455,9 +458,9 @@ channel_markdown(const json_t *w, const char *link, size_t max, struct buf *b)
 		room = max - head.len - tail.len;
 		n = utf8_cut(content, room);
 		if (n < strlen(content)) {
-			n = utf8_cut(content, room > 30 ? room - 30 : 0);
+			n = utf8_cut(content, room > sizeof(MORE) ? room - sizeof(MORE) : 0);
 			buf_add(b, content, n);
-			buf_puts(b, "……（内容较长，请查看全文）");
+			buf_puts(b, MORE);
 		} else
 			buf_add(b, content, n);
 	}

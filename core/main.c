@@ -3,6 +3,8 @@
 #include "conf.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include "actor.h"
 #include "clock.h"
 #include "db.h"
+#include "deliver.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "migrate.h"
@@ -88,6 +91,12 @@ static const struct command_help {
 	  "                [--version V] [--now 'YYYY-MM-DD HH:MM:SS']",
 	  "Make one transition of the lifecycle as the system in ROLE's stead, through the\n"
 	  "same function as the HTTP API (--now sets the clock, for tests)." },
+	{ "deliver run", "yujing deliver run [-c FILE] [--until-idle]",
+	  "Deliver published warnings from this process, as the server's deliver_threads\n"
+	  "do: events into delivery rows, digests, then claim, send and record the due\n"
+	  "rows.  Safe beside running servers and other such processes (rows are claimed\n"
+	  "in the database).  --until-idle stops when a round finds nothing to do; the\n"
+	  "counts go to stdout." },
 	{ "help", "yujing help [COMMAND]", "Show the help of every command, or of one." },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -504,6 +513,51 @@ cmd_check_visibility(const struct config *cfg)
 	return rc;
 }
 
+static volatile sig_atomic_t deliver_stopping;
+
+static void
+deliver_on_signal(int sig)
+{
+	(void)sig;
+	deliver_stopping = 1;
+}
+
+/* "yujing deliver run": rounds in this process until idle (--until-idle) or
+ * until SIGTERM/SIGINT. */
+static int
+cmd_deliver_run(const struct config *cfg, bool until_idle)
+{
+	struct deliver_ctx	 c;
+	long long		 total = 0;
+	int			 n, rounds = 0, rc = 0;
+
+	log_quiet(until_idle);
+	signal(SIGTERM, deliver_on_signal);
+	signal(SIGINT, deliver_on_signal);
+	deliver_ctx_init(&c, cfg, 0);
+	while (!deliver_stopping) {
+		if ((n = deliver_round(&c, true)) < 0) {
+			fprintf(stderr, "yujing deliver: round failed (database: %s)\n", c.db.last_error);
+			if (until_idle) {
+				rc = 1;
+				break;
+			}
+			sleep(1);
+			continue;
+		}
+		rounds++;
+		total += n;
+		if (n == 0) {
+			if (until_idle)
+				break;
+			usleep((useconds_t)cfg->deliver_poll_ms * 1000);
+		}
+	}
+	deliver_ctx_free(&c);
+	printf("yujing deliver: %d round(s), %lld event(s) and row(s) handled\n", rounds, total);
+	return rc;
+}
+
 static int
 cmd_hash_password(void)
 {
@@ -533,6 +587,7 @@ main(int argc, char **argv)
 	const char		*conf = NULL, *cmd = NULL;
 	char			 err[1024];
 	int			 c, test = 0, rc;
+	bool			 until_idle = false;
 
 	while ((c = getopt_long(argc, argv, "+c:thvV", top, NULL)) != -1)
 		switch (c) {
@@ -605,6 +660,28 @@ main(int argc, char **argv)
 				return 2;
 			}
 			cmd = "check-visibility";
+		} else if (!strcmp(cmd, "deliver") && argc >= 2 && !strcmp(argv[1], "run")) {
+			static const struct option lo[] = {
+				{ "until-idle", no_argument, NULL, 'i' },
+				{ NULL, 0, NULL, 0 },
+			};
+			optind = 1;
+			argc--;
+			argv++;
+			while ((c = getopt_long(argc, argv, "c:", lo, NULL)) != -1)
+				if (c == 'c')
+					conf = optarg;
+				else if (c == 'i')
+					until_idle = true;
+				else {
+					usage(stderr);
+					return 2;
+				}
+			if (optind != argc) {
+				usage(stderr);
+				return 2;
+			}
+			cmd = "deliver";
 		} else if (!strcmp(cmd, "submission") && argc >= 2) {
 			if (parse_transition(argc - 1, argv + 1, &tr, &conf) == -1) {
 				usage(stderr);
@@ -658,6 +735,8 @@ main(int argc, char **argv)
 		rc = cmd_check_visibility(&cfg);
 	else if (!strcmp(cmd, "submission"))
 		rc = cmd_transition(&cfg, &tr);
+	else if (!strcmp(cmd, "deliver"))
+		rc = cmd_deliver_run(&cfg, until_idle);
 	else
 		rc = cmd_user_add(&cfg, &in);
 	mysql_library_end();

@@ -259,7 +259,7 @@ class RobotReceiver:
 def set_mail(adm, port=None):
     body = expect_json(adm.put("/api/settings/mail", {
         "smtp_url": "smtp://127.0.0.1:%d" % (port or smtp_port()),
-        "from": "noreply@yujing.test"}), 200, "PUT /api/settings/mail")
+        "from": "noreply@yujing.test", "username": "", "password": ""}), 200, "PUT /api/settings/mail")
     return body
 
 

@@ -326,3 +326,235 @@ def test_robot_errcodes_retry_or_fail():
         smtp.cleanup()
         robots.stop()
         dl.reset_dissemination()
+
+
+def test_bad_subscription_input_is_refused_and_throttled():
+    dl.reset_dissemination()
+    db("DELETE FROM subscribe_attempts")
+    anon = Client()
+    before = db_value("SELECT COUNT(*) FROM subscriptions")
+    t = tag().lower()
+    good = "ok-%s@example.com" % t
+    for body, field in (
+            ({"email": "not-an-address"}, "email"),
+            ({"email": "a@b"}, "email"),
+            ({"email": "x" * 250 + "@example.com"}, "email"),
+            ({"email": good, "countries": ["ZZ"]}, "countries"),
+            ({"email": good, "industries": ["NO_SUCH"]}, "industries"),
+            ({"email": good, "measure_types": ["XX"]}, "measure_types"),
+            ({"email": good, "hs_prefixes": ["87a3"]}, "hs_prefixes"),
+            ({"email": good, "hs_prefixes": ["8703"] * 201}, "hs_prefixes"),
+            ({"email": good, "countries": "US"}, "countries"),
+            ({"email": good, "digest": "hourly"}, "digest")):
+        r = anon.post("/api/public/subscriptions", body)
+        err = assert_error(r, 400, "invalid")
+        check(err.get("field", "").startswith(field), "field for %r: %r" % (body, err))
+    check(db_value("SELECT COUNT(*) FROM subscriptions") == before, "a refused subscription was stored")
+    assert_error(anon.post("/api/public/subscriptions/confirm", {"token": "0" * 64}), 404, "not_found")
+    assert_error(raw_request("GET", "/api/public/subscriptions/manage?token=abc"), 404, "not_found")
+    # The same address asked for again and again: 429 after the hourly limit.
+    codes = [anon.post("/api/public/subscriptions", {"email": good}).status for _ in range(7)]
+    check(codes[:5] == [202] * 5 and codes[5:] == [429, 429], "throttle: %r" % codes)
+    r = anon.post("/api/public/subscriptions", {"email": good})
+    check(r.status == 429 and r.error()["message"], "429 envelope: %s" % r)
+    check(db_value("SELECT COUNT(*) FROM subscriptions WHERE email = '%s'" % good) == "1", "one row")
+    db("DELETE FROM subscribe_attempts")
+
+
+def test_channel_urls_validated_and_test_button():
+    a = accounts()
+    dl.reset_dissemination()
+    t = tag()
+    prov = a["province"]
+    smtp, robots = start_receivers(dingtalk_secret="S" + t)
+    try:
+        for url, why in (("ftp://example.com/hook", "scheme"),
+                         ("http://10.1.2.3/hook", "private"),
+                         ("http://192.168.0.7:8080/x", "private"),
+                         ("http://localhost/x", "loopback"),
+                         ("http://[::1]/x", "loopback v6"),
+                         ("https://example.com/" + "a" * 2100, "long"),
+                         ("not a url", "garbage")):
+            r = prov.post("/api/channels", {"kind": "wecom", "name": "坏地址 " + t, "url": url})
+            err = assert_error(r, 400, "invalid", "url")
+            check(err["message"], "%s: %r" % (why, err))
+        assert_error(prov.post("/api/channels", {"kind": "sms", "name": "短信", "url": "http://127.0.0.1/"}),
+                     400, "invalid", "kind")
+        assert_error(prov.post("/api/channels", {"kind": "webhook", "name": "无密钥",
+                                                 "url": robots.url("/webhook/x")}), 400, "invalid", "secret")
+        assert_error(prov.post("/api/channels", {"kind": "email", "name": "列表", "url": "list-at-nowhere"}),
+                     400, "invalid", "url")
+        assert_error(prov.post("/api/channels", {"kind": "wecom", "name": "太快", "url": robots.url("/wecom"),
+                                                 "rate_per_minute": 60}), 400, "invalid", "rate_per_minute")
+        check(db_value("SELECT COUNT(*) FROM channels WHERE name LIKE '%%%s%%'" % t) == "0", "stored a bad one")
+        # A point keeps only its own.
+        other_point = int(db_value("SELECT MIN(id) FROM points WHERE id <> %d" % jiande_point_id()))
+        assert_error(a["jiande"].post("/api/channels", {"kind": "wecom", "name": "别人的 " + t,
+                                                        "url": robots.url("/wecom"),
+                                                        "point_id": other_point}),
+                     403, "forbidden")
+        dt = channel(prov, "dingtalk", "测试按钮 " + t, robots.url("/dingtalk/btn?access_token=" + t),
+                     secret="S" + t)
+        r = expect_json(prov.post("/api/channels/%d/test" % dt["id"]), 200, "test button")
+        got = robots.wait("/dingtalk/btn", 1)
+        check(len(got) == 1 and not got[0]["problems"], "test message: %r" % got)
+        check(r.get("ok") is True or r.get("state") == "sent", "test answer: %r" % r)
+        robots.mode["/dingtalk/btn"] = "310000"
+        r = prov.post("/api/channels/%d/test" % dt["id"])
+        check(r.status in (200, 502) and "310000" in r.body.decode("utf-8"), "failing test: %s" % r)
+        # Listed, secret never shown; changed with its version; deleted.
+        lst = expect_json(prov.get("/api/channels"), 200, "list")
+        mine = [c for c in lst["items"] if c["id"] == dt["id"]]
+        check(len(mine) == 1 and "secret" not in mine[0] and mine[0].get("secret_set") is True, repr(mine))
+        up = expect_json(prov.patch("/api/channels/%d" % dt["id"], {"enabled": False,
+                                                                      "version": mine[0]["version"]}), 200, "patch")
+        check(up["enabled"] is False, repr(up))
+        assert_error(prov.patch("/api/channels/%d" % dt["id"], {"enabled": True,
+                                                                "version": mine[0]["version"]}), 409, "conflict")
+        check(prov.delete("/api/channels/%d" % dt["id"]).status in (200, 204), "delete")
+        check(not [c for c in expect_json(prov.get("/api/channels"), 200, "list")["items"]
+                   if c["id"] == dt["id"]], "deleted channel listed")
+    finally:
+        smtp.cleanup()
+        robots.stop()
+        dl.reset_dissemination()
+
+
+def test_mail_settings_keep_the_password_and_test_mail():
+    adm = admin()
+    smtp = dl.SMTPServer().start()
+    try:
+        body = expect_json(adm.put("/api/settings/mail", {"smtp_url": "smtp://127.0.0.1:%d" % dl.smtp_port(),
+                                                          "from": "noreply@yujing.test", "username": "u",
+                                                          "password": "p-secret"}), 200, "put")
+        check("password" not in body and body.get("password_set") is True, repr(body))
+        got = expect_json(adm.get("/api/settings/mail"), 200, "get")
+        check(got["smtp_url"].endswith(":%d" % dl.smtp_port()) and "password" not in got, repr(got))
+        check("p-secret" not in json.dumps(got), "password shown")
+        for bad, field in (({"smtp_url": "http://x", "from": "a@b.cn"}, "smtp_url"),
+                           ({"smtp_url": "smtp://127.0.0.1:25", "from": "nobody"}, "from")):
+            assert_error(adm.put("/api/settings/mail", bad), 400, "invalid", field)
+        check(expect_json(adm.get("/api/settings/mail"), 200, "get")["from"] == "noreply@yujing.test", "changed")
+        assert_error(accounts()["province"].get("/api/settings/mail"), 403, "forbidden")
+        dl.set_mail(adm)        # no login: aiosmtpd here does not offer AUTH
+        to = "it-%s@example.com" % tag().lower()
+        r = expect_json(adm.post("/api/settings/mail/test", {"to": to}), 200, "test mail")
+        check(r, "empty answer")
+        msgs = smtp.wait(to, 1, subject="测试")
+        check(len(msgs) == 1 and "测试邮件" in dl.parts(msgs[0])[0], "test mail: %r" % msgs)
+        assert_error(adm.post("/api/settings/mail/test", {"to": "bad"}), 400, "invalid", "to")
+    finally:
+        smtp.cleanup()
+
+
+def test_daily_digest_collects_the_day():
+    a = accounts()
+    adm = admin()
+    dl.reset_dissemination()
+    db("DELETE FROM subscribe_attempts")
+    t = tag()
+    smtp, robots = start_receivers()
+    try:
+        dl.set_mail(adm)
+        addr = "daily-%s@example.com" % t.lower()
+        dl.subscribe(Client(), smtp, addr, countries=["VN"], digest="daily")
+        w1 = publish(a, title="越南保障措施一 " + t, country="VN")
+        w2 = publish(a, title="越南保障措施二 " + t, country="VN")
+        publish(a, title="泰国不在摘要 " + t, country="TH")
+        time.sleep(1.5)
+        check([m for _, m in smtp.messages(addr) if t in str(m["Subject"])] == [], "digest mailed immediately")
+        # The day is over for this subscriber.
+        db("UPDATE subscriptions SET last_digest_at = NOW(3) - INTERVAL 25 HOUR WHERE email = '%s'" % addr)
+        db("UPDATE publications SET published_at = NOW(3) - INTERVAL 1 HOUR WHERE submission_id IN (%d, %d)"
+           % (w1["id"], w2["id"]))
+        msgs = smtp.wait(addr, 1, subject="摘要")
+        check(len(msgs) == 1, "digest mails: %d" % len(msgs))
+        m = msgs[0]
+        check(str(m["Subject"]) == "【贸易预警】预警信息摘要：2 条", "subject %r" % str(m["Subject"]))
+        text, html = dl.parts(m)
+        check("越南保障措施一" in text and "越南保障措施二" in text and "泰国" not in text, text)
+        check(m["List-Unsubscribe"], "digest without List-Unsubscribe")
+        time.sleep(1.5)
+        check(len(smtp.wait(addr, 2, seconds=1, subject="摘要")) == 1, "a second digest")
+    finally:
+        smtp.cleanup()
+        robots.stop()
+        dl.reset_dissemination()
+
+
+def test_long_warning_fits_each_robot_and_rate_limit_holds():
+    a = accounts()
+    dl.reset_dissemination()
+    t = tag()
+    smtp, robots = start_receivers()
+    try:
+        prov = a["province"]
+        wc = channel(prov, "wecom", "长文 " + t, robots.url("/wecom/long?key=" + t), rate_per_minute=2)
+        long_content = ("欧盟委员会发布公告，对原产于中国的相关产品发起反倾销调查。" * 200)[:4000]
+        w = publish(a, title="长文预警 " + t, country="EU", content=long_content)
+        got = robots.wait("/wecom/long", 1)
+        check(got and not got[0]["problems"], "long markdown refused: %r" % [g["problems"] for g in got])
+        md = json.loads(got[0]["body"])["markdown"]["content"]
+        check(len(md.encode("utf-8")) <= 4096 and t in md, "markdown %d bytes" % len(md.encode("utf-8")))
+        check("/warnings/%d" % w["id"] in md, "no link to the full text in the summary")
+        # Two a minute on this channel: the third waits.
+        publish(a, title="限速二 " + t, country="EU")
+        w3 = publish(a, title="限速三 " + t, country="EU")
+        dl.wait_until(lambda: len(robots.received(path="/wecom/long")) >= 2, "the second post")
+        time.sleep(3)
+        check(len(robots.received(path="/wecom/long")) == 2, "rate limit: %d posts in the minute"
+              % len(robots.received(path="/wecom/long")))
+        st = db_value("SELECT state FROM deliveries WHERE submission_id = %d AND channel_id = %d"
+                      % (w3["id"], wc["id"]))
+        check(st in ("pending", "retrying"), "the third: %s" % st)
+    finally:
+        smtp.cleanup()
+        robots.stop()
+        dl.reset_dissemination()
+
+
+def test_delivery_processes_never_send_twice():
+    """Three `yujing deliver run` processes beside the server's threads,
+    on the same rows: each recipient gets each warning exactly once."""
+    import subprocess
+    import os
+    from client import run_dir
+    a = accounts()
+    adm = admin()
+    dl.reset_dissemination()
+    t = tag()
+    smtp, robots = start_receivers()
+    try:
+        dl.set_mail(adm)
+        addrs = ["many%02d-%s@example.com" % (i, t.lower()) for i in range(12)]
+        for x in addrs:
+            # Confirmed directly: the double opt-in is tested above.
+            db("INSERT INTO subscriptions (email, filters, digest, state, token, created_at, updated_at, "
+               "confirmed_at) VALUES ('%s', '{}', 'immediate', 'active', SHA2('%s', 256), NOW(), NOW(), NOW())"
+               % (x, x))
+        smtp.mode = "hang"      # the first sends wait while the others start
+        ws = [publish(a, title="并发投递%d %s" % (i, t), country="MX") for i in range(3)]
+        with open(os.path.join(run_dir(), "yujing.bin")) as f:
+            binary = f.read().strip()
+        conf = os.path.join(run_dir(), "yujing.conf")
+        procs = [subprocess.Popen([binary, "deliver", "run", "-c", conf], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL) for _ in range(3)]
+        time.sleep(2)
+        smtp.mode = "ok"
+        try:
+            for w in ws:
+                wait_states(w["id"], {"sent"}, seconds=120)
+        finally:
+            for p in procs:
+                p.terminate()
+            for p in procs:
+                p.wait(timeout=30)
+        for x in addrs:
+            subjects = sorted(str(m["Subject"]) for m in [mm for _, mm in smtp.messages(x)])
+            check(subjects == sorted("【贸易预警】并发投递%d %s" % (i, t) for i in range(3)),
+                  "%s got %r" % (x, subjects))
+        check(all(p.returncode == 0 for p in procs), "deliver run exit codes %r" % [p.returncode for p in procs])
+    finally:
+        smtp.cleanup()
+        robots.stop()
+        dl.reset_dissemination()
