@@ -998,3 +998,130 @@ dissem_stats(struct db *db, int year, const char *city, json_t **out, struct out
 	o->kind = OUT_OK;
 	return 0;
 }
+
+/* --- a centre's year, as the seed's paragraphs count it ------------------------------ */
+
+int
+dissem_report(struct db *db, const struct actor *a, int year, long long point_id, json_t **out,
+    struct outcome *o)
+{
+	static const char pt_sql[] = "SELECT p.id, p.name, p.city FROM points p WHERE p.id = ?";
+	static const char pub_sql[] = "SELECT COUNT(*), "
+	    "SUM(p.first_delivered_at IS NOT NULL AND p.first_delivered_at <= p.published_at + INTERVAL 2 HOUR), "
+	    "SUM(p.first_delivered_at IS NOT NULL), "
+	    "COUNT(DISTINCT DATE_FORMAT(p.published_at, '%Y-%m')) "
+	    "FROM publications p WHERE p.point_id = ? AND p.unpublished_at IS NULL "
+	    "AND p.published_at >= ? AND p.published_at < ?";
+	static const char mins_sql[] = "SELECT TIMESTAMPDIFF(SECOND, p.published_at, p.first_delivered_at) "
+	    "FROM publications p WHERE p.point_id = ? AND p.unpublished_at IS NULL "
+	    "AND p.published_at >= ? AND p.published_at < ? AND p.first_delivered_at IS NOT NULL";
+	/* Sent rows by the way they went: a subscriber's mail (no channel),
+	 * or the channel's kind. */
+	static const char by_sql[] = "SELECT COALESCE(c.kind, 'subscriber'), COUNT(*), COUNT(DISTINCT d.recipient) "
+	    "FROM deliveries d JOIN publications p ON p.submission_id = d.submission_id "
+	    "LEFT JOIN channels c ON c.id = d.channel_id "
+	    "WHERE p.point_id = ? AND p.unpublished_at IS NULL AND p.published_at >= ? AND p.published_at < ? "
+	    "AND d.kind = 'warning' AND d.state = 'sent' GROUP BY COALESCE(c.kind, 'subscriber')";
+	static const char posts_sql[] = "SELECT COUNT(*) FROM submissions s WHERE s.point_id = ? "
+	    "AND s.type = 'subsite_post' AND s.state = 'approved' AND s.submitted_at >= ? AND s.submitted_at < ?";
+	struct db_res	 res;
+	json_t		*by;
+	struct agg	 g = { 0 };
+	struct buf	 t = { 0 };
+	char		 from[32], to[32], name[256] = "", city[8] = "";
+	long long	 published = 0, within = 0, delivered = 0, months = 0, posts = 0;
+	long long	 sub_sent = 0, sub_people = 0, robot_sent = 0, robot_groups = 0, list_sent = 0, hook_sent = 0;
+	size_t		 i;
+	int		 rc;
+	json_t		*median;
+
+	if (point_id <= 0)
+		return outcome_fail(o, OUT_INVALID, "point", "请指定预警点（point）");
+	if ((rc = db_query(db, &res, pt_sql, "i", point_id)) != DB_OK)
+		return outcome_db(o, rc);
+	if (res.nrows == 1) {
+		snprintf(name, sizeof(name), "%s", db_res_str(&res, 0, 1));
+		snprintf(city, sizeof(city), "%s", db_res_str(&res, 0, 2) ? db_res_str(&res, 0, 2) : "");
+	}
+	db_res_free(&res);
+	if (name[0] == '\0' || (a->role == ROLE_POINT && a->point_id != point_id) ||
+	    (a->role == ROLE_CITY && strcmp(a->city, city) != 0))
+		return outcome_fail(o, OUT_NOT_FOUND, "point", "预警点不存在");
+	snprintf(from, sizeof(from), "%04d-01-01", year);
+	snprintf(to, sizeof(to), "%04d-01-01", year + 1);
+	if ((rc = db_query(db, &res, pub_sql, "iss", point_id, from, to)) != DB_OK)
+		return outcome_db(o, rc);
+	published = db_res_int(&res, 0, 0);
+	within = db_res_null(&res, 0, 1) ? 0 : db_res_int(&res, 0, 1);
+	delivered = db_res_null(&res, 0, 2) ? 0 : db_res_int(&res, 0, 2);
+	months = db_res_int(&res, 0, 3);
+	db_res_free(&res);
+	if ((rc = db_query(db, &res, mins_sql, "iss", point_id, from, to)) != DB_OK)
+		return outcome_db(o, rc);
+	for (i = 0; i < res.nrows; i++)
+		agg_add(&g, db_res_int(&res, i, 0), true, 0, 0);
+	db_res_free(&res);
+	if (g.nmins > 0)
+		qsort(g.mins, g.nmins, sizeof(double), cmp_d);
+	median = quantile(g.mins, g.nmins, 0.5);
+	free(g.mins);
+	if ((rc = db_query(db, &res, by_sql, "iss", point_id, from, to)) != DB_OK) {
+		json_decref(median);
+		return outcome_db(o, rc);
+	}
+	by = json_object();
+	for (i = 0; i < res.nrows; i++) {
+		const char	*k = db_res_str(&res, i, 0);
+		long long	 n = db_res_int(&res, i, 1), people = db_res_int(&res, i, 2);
+
+		json_object_set_new(by, k, json_pack("{s:I, s:I}", "sent", (json_int_t)n,
+		    "recipients", (json_int_t)people));
+		if (!strcmp(k, "subscriber")) {
+			sub_sent = n;
+			sub_people = people;
+		} else if (!strcmp(k, "wecom") || !strcmp(k, "dingtalk")) {
+			robot_sent += n;
+			robot_groups += people;
+		} else if (!strcmp(k, "email"))
+			list_sent = n;
+		else
+			hook_sent = n;
+	}
+	db_res_free(&res);
+	if ((rc = db_query(db, &res, posts_sql, "iss", point_id, from, to)) != DB_OK) {
+		json_decref(median);
+		json_decref(by);
+		return outcome_db(o, rc);
+	}
+	posts = db_res_int(&res, 0, 0);
+	db_res_free(&res);
+
+	buf_printf(&t, "%d年，%s通过外贸预警服务平台发布预警信息%lld条，在预警信息专栏和本点子站同步公开", year, name,
+	    published);
+	if (posts > 0)
+		buf_printf(&t, "，子站另发布动态%lld条", posts);
+	buf_puts(&t, "。");
+	if (robot_sent > 0)
+		buf_printf(&t, "通过企业微信群、钉钉群等%lld个工作群推送%lld条次；", robot_groups, robot_sent);
+	if (sub_sent > 0)
+		buf_printf(&t, "向%lld个订阅企业邮箱发送预警邮件%lld封；", sub_people, sub_sent);
+	if (list_sent > 0)
+		buf_printf(&t, "向邮件列表发送%lld封；", list_sent);
+	if (hook_sent > 0)
+		buf_printf(&t, "向对接系统推送%lld次；", hook_sent);
+	if (published > 0) {
+		buf_printf(&t, "%lld条在审核通过后2小时内送达（占%.0f%%）", within,
+		    (double)within * 100.0 / (double)published);
+		if (json_is_number(median))
+			buf_printf(&t, "，审核通过至首次送达用时中位数%.1f分钟", json_number_value(median));
+		buf_printf(&t, "。预警信息分布在%lld个月的《国际贸易风险预警信息专刊》中。", months);
+	}
+	*out = json_pack("{s:i, s:I, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:o, s:I, s:s}",
+	    "year", year, "point_id", (json_int_t)point_id, "point_name", name, "published", (json_int_t)published,
+	    "subsite_posts", (json_int_t)posts, "delivered", (json_int_t)delivered, "within_2h_count",
+	    (json_int_t)within, "median_minutes", median, "recipients", (json_int_t)sub_people, "by_channel", by,
+	    "bulletin_issues", (json_int_t)months, "text", t.data ? t.data : "");
+	buf_free(&t);
+	o->kind = OUT_OK;
+	return 0;
+}

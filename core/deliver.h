@@ -54,4 +54,11 @@ int	 deliveries_retry(struct db *, const struct config *, const struct actor *, 
 /* /api/stats/dissemination: per point, per city and in total. */
 int	 dissem_stats(struct db *, int year, const char *city, json_t **out, struct outcome *);
 
+/* /api/stats/dissemination/report: one point's year as the seed's
+ * paragraphs count it (published, pushed to groups, mailed to enterprises,
+ * within two hours, bulletin issues), with a paragraph of Chinese text.  A
+ * point reads its own, a city its city's points, the province any. */
+int	 dissem_report(struct db *, const struct actor *, int year, long long point_id, json_t **out,
+	    struct outcome *);
+
 #endif

@@ -299,3 +299,23 @@ h_stats_dissemination(struct req *r)
 	}
 	http_json(r, 200, out);
 }
+
+void
+h_stats_dissemination_report(struct req *r)
+{
+	struct outcome	 o = { 0 };
+	struct actor	 a = app_actor(r);
+	json_t		*out;
+	long long	 point = 0;
+	int		 year;
+
+	if (validate_query_year(r, &year) == -1 || validate_query_id(r, "point", "预警点", &point) == -1)
+		return;
+	if (r->user.role == ROLE_POINT && point == 0)
+		point = r->user.point_id;
+	if (dissem_report(&r->w->db, &a, year, point, &out, &o) == -1) {
+		app_outcome(r, &o);
+		return;
+	}
+	http_json(r, 200, out);
+}

@@ -109,6 +109,7 @@ void	 h_settings_mail_get(struct req *);
 void	 h_settings_mail_put(struct req *);
 void	 h_settings_mail_test(struct req *);
 void	 h_stats_dissemination(struct req *);
+void	 h_stats_dissemination_report(struct req *);
 /* h_users.c */
 void	 h_users_list(struct req *);
 void	 h_users_create(struct req *);

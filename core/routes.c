@@ -107,6 +107,8 @@ const struct route app_routes[] = {
 	{ HTTP_PUT,    "/api/settings/mail",	h_settings_mail_put,	ROLE_ADMIN, RF_JSON },
 	{ HTTP_POST,   "/api/settings/mail/test", h_settings_mail_test, ROLE_ADMIN, RF_JSON },
 	{ HTTP_GET,    "/api/stats/dissemination", h_stats_dissemination, OFFICE | ROLE_CITY, 0 },
+	{ HTTP_GET,    "/api/stats/dissemination/report", h_stats_dissemination_report,
+	  OFFICE | ROLE_CITY | ROLE_POINT, 0 },
 
 	{ HTTP_GET,    "/api/users",		h_users_list,		ROLE_ADMIN, 0 },
 	{ HTTP_POST,   "/api/users",		h_users_create,		ROLE_ADMIN, RF_JSON },

@@ -78,6 +78,8 @@ def test_approved_warning_reaches_subscriber_robots_and_stats():
                         filters={"countries": ["US"]})
         check(quiet["point_id"] == jiande_point_id(), "point channel: %r" % quiet)
 
+        year = time.strftime("%Y", time.gmtime(time.time() + 8 * 3600))
+        rep0 = expect_json(a["jiande"].get("/api/stats/dissemination/report"), 200, "report before")
         w = publish(a, title="欧盟对华电动自行车反倾销立案 " + t, country="EU", measure_type="AD",
                     hs_codes=["871160"], comment_deadline="2030-03-31")
         sid = w["id"]
@@ -140,8 +142,27 @@ def test_approved_warning_reaches_subscriber_robots_and_stats():
         check(len(one) == 1 and one[0]["sent_at"] and one[0]["attempts"] == 1, repr(one))
         check(a["jiande"].get("/api/deliveries?submission=%d" % sid).status == 200, "point reads its own")
 
+        # The centre's year, as the seed counts it: one more published,
+        # one more mail, one more push to each kind of group.
+        rep = expect_json(a["jiande"].get("/api/stats/dissemination/report?year=" + year), 200, "report")
+        check(rep["point_id"] == jiande_point_id() and rep["published"] == rep0["published"] + 1, repr(rep))
+
+        def sent(r, k):
+            return r["by_channel"].get(k, {}).get("sent", 0)
+        for k in ("subscriber", "wecom", "dingtalk", "webhook"):
+            check(sent(rep, k) == sent(rep0, k) + 1, "%s: %r → %r" % (k, rep0["by_channel"], rep["by_channel"]))
+        check(rep["point_name"] in rep["text"] and "发布预警信息%d条" % rep["published"] in rep["text"] and
+              "2小时内送达" in rep["text"], rep["text"])
+        check(expect_json(prov.get("/api/stats/dissemination/report?point=%d" % jiande_point_id()), 200,
+                          "province reads it")["published"] == rep["published"], "province's report")
+        other_city = db_value("SELECT MIN(id) FROM points WHERE city <> '330100'")
+        if other_city not in (None, "NULL"):
+            assert_error(a["hangzhou"].get("/api/stats/dissemination/report?point=%s" % other_city),
+                         404, "not_found")
+            assert_error(a["jiande"].get("/api/stats/dissemination/report?point=%s" % other_city),
+                         404, "not_found")
+        assert_error(prov.get("/api/stats/dissemination/report?point=abc"), 400, "invalid", "point")
         # Counted: the point published one more, sent four more.
-        year = w["submitted_at"][:4] if w.get("submitted_at") else time.strftime("%Y")
         st = expect_json(prov.get("/api/stats/dissemination?year=%s" % year), 200, "stats")
         pt = [p for p in st["points"] if p["point_id"] == jiande_point_id()]
         check(len(pt) == 1 and pt[0]["published"] >= 1 and pt[0]["deliveries_sent"] >= 4, repr(pt))
