@@ -1114,7 +1114,7 @@ dissem_report(struct db *db, const struct actor *a, int year, long long point_id
 		    (double)within * 100.0 / (double)published);
 		if (json_is_number(median))
 			buf_printf(&t, "，审核通过至首次送达用时中位数%.1f分钟", json_number_value(median));
-		buf_printf(&t, "。预警信息分布在%lld个月的《国际贸易风险预警信息专刊》中。", months);
+		buf_printf(&t, "。按月编入《国际贸易风险预警信息专刊》%lld期。", months);
 	}
 	*out = json_pack("{s:i, s:I, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:o, s:I, s:s}",
 	    "year", year, "point_id", (json_int_t)point_id, "point_name", name, "published", (json_int_t)published,

@@ -19,6 +19,9 @@ usage: tests/bench.sh [options]
   --threads N         wrk threads (default 2)
   --scale [OPTIONS]   instead: the statistics at province scale,
                       tests/bench-scale.sh OPTIONS (see tests/scale/README.md)
+  --dissem [OPTIONS]  instead: approval → delivery for 1,000 subscribers and
+                      50 channels, and feed requests per second against
+                      /api/health (tests/bench-dissem.py --help)
 EOF
 }
 
@@ -33,6 +36,7 @@ while [ $# -gt 0 ]; do
 	--connections) connections=${2:?--connections needs a value}; shift ;;
 	--threads) wrk_threads=${2:?--threads needs a value}; shift ;;
 	--scale) shift; exec "$ROOT/tests/bench-scale.sh" "$@" ;;
+	--dissem) shift; exec python3 "$ROOT/tests/bench-dissem.py" --name "$name" "$@" ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
