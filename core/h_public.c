@@ -3,6 +3,7 @@
  * (Cache-Control: public) and carry an ETag from the newest publication
  * change, so a client or nginx asking again gets 304. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "app.h"
 #include "handlers.h"
+#include "metrics.h"
 #include "publication.h"
 #include "validate.h"
 #include "worker.h"
@@ -86,15 +88,83 @@ filter_from_query(struct req *r, struct pub_filter *f)
 	return 0;
 }
 
+/* Answers already made, by ETag: the ETag names the publication state,
+ * the path and the query, so an entry is right for as long as anyone asks
+ * for that ETag; a publication change makes new ETags and the old entries
+ * are overwritten as slots are reused.  Shared by the workers. */
+#define ANSWER_SLOTS	256
+#define ANSWER_MAX	(512 * 1024)
+
+static struct answer {
+	char		 etag[40];
+	int		 status;
+	const char	*type;		/* a string literal, or NULL: JSON */
+	char		*body;
+	size_t		 len;
+} answers[ANSWER_SLOTS];
+static pthread_mutex_t answers_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static struct answer *
+slot(const char *etag)
+{
+	unsigned long	 h = 5381;
+	const char	*p;
+
+	for (p = etag; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	return &answers[h % ANSWER_SLOTS];
+}
+
+/* 1 when the answer for etag was there and is now r's. */
+static int
+from_cache(struct req *r, const char *etag)
+{
+	struct answer	*a = slot(etag);
+	int		 hit = 0;
+
+	pthread_mutex_lock(&answers_mu);
+	if (a->body != NULL && !strcmp(a->etag, etag)) {
+		buf_reset(&r->out);
+		buf_add(&r->out, a->body, a->len);
+		r->status = a->status;
+		r->out_type = a->type;
+		hit = 1;
+	}
+	pthread_mutex_unlock(&answers_mu);
+	if (hit)
+		metrics_public_cache(1);
+	return hit;
+}
+
+static void
+to_cache(struct req *r, const char *etag)
+{
+	struct answer	*a = slot(etag);
+	char		*copy;
+
+	metrics_public_cache(0);
+	if (r->status != 200 || r->out.len > ANSWER_MAX || (copy = malloc(r->out.len + 1)) == NULL)
+		return;
+	memcpy(copy, r->out.data, r->out.len);
+	pthread_mutex_lock(&answers_mu);
+	free(a->body);
+	snprintf(a->etag, sizeof(a->etag), "%s", etag);
+	a->status = r->status;
+	a->type = r->out_type;
+	a->body = copy;
+	a->len = r->out.len;
+	pthread_mutex_unlock(&answers_mu);
+}
+
 /* Sets the ETag of this answer (the newest publication change, the path
  * and the query) and answers 304 when the client has it: 1 answered, 0
  * go on, -1 answered with an error. */
 static int
-conditional(struct req *r)
+conditional(struct req *r, char etag[40])
 {
 	crypto_generichash_state st;
 	unsigned char	 h[16];
-	char		 stamp[160], hex[33], etag[40];
+	char		 stamp[160], hex[33];
 	size_t		 i;
 	int		 rc;
 
@@ -113,7 +183,7 @@ conditional(struct req *r)
 	}
 	crypto_generichash_final(&st, h, sizeof(h));
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(etag, sizeof(etag), "\"%s\"", hex);
+	snprintf(etag, 40, "\"%s\"", hex);
 	http_header(r, "ETag: %s", etag);
 	r->cache_control = PUBLIC_CACHE;
 	if (r->if_none_match != NULL && (strstr(r->if_none_match, etag) != NULL ||
@@ -122,7 +192,7 @@ conditional(struct req *r)
 		buf_reset(&r->out);
 		return 1;
 	}
-	return 0;
+	return from_cache(r, etag);
 }
 
 void
@@ -131,26 +201,29 @@ h_public_warnings(struct req *r)
 	struct pub_filter f;
 	json_t		*items;
 	long long	 page, per_page, total;
+	char		 etag[40];
 	int		 rc;
 
 	if (filter_from_query(r, &f) == -1 || validate_paging(r, &page, &per_page) == -1)
 		return;
-	if (conditional(r) != 0)
+	if (conditional(r, etag) != 0)
 		return;
 	if ((rc = pub_list(&r->w->db, &f, page, per_page, &items, &total)) != DB_OK) {
 		app_db_error(r, rc);
 		return;
 	}
 	http_list(r, items, total, page, per_page);
+	to_cache(r, etag);
 }
 
 void
 h_public_warning(struct req *r)
 {
 	json_t	*w;
+	char	 etag[40];
 	int	 rc;
 
-	if (conditional(r) != 0)
+	if (conditional(r, etag) != 0)
 		return;
 	if ((rc = pub_get(&r->w->db, r->params[0], &w)) != DB_OK) {
 		app_db_error(r, rc);
@@ -163,6 +236,7 @@ h_public_warning(struct req *r)
 	}
 	json_object_del(w, "updated_at");
 	http_json(r, 200, w);
+	to_cache(r, etag);
 }
 
 void
@@ -257,12 +331,12 @@ feed(struct req *r, bool atom)
 	struct pub_filter f;
 	json_t		*items;
 	long long	 total;
-	char		 self[2048];
+	char		 self[2048], etag[40];
 	int		 rc;
 
 	if (filter_from_query(r, &f) == -1)
 		return;
-	if (conditional(r) != 0)
+	if (conditional(r, etag) != 0)
 		return;
 	if ((rc = pub_list(&r->w->db, &f, 1, FEED_SIZE, &items, &total)) != DB_OK) {
 		app_db_error(r, rc);
@@ -279,6 +353,7 @@ feed(struct req *r, bool atom)
 	}
 	json_decref(items);
 	r->status = 200;
+	to_cache(r, etag);
 }
 
 void

@@ -45,6 +45,7 @@ static struct {
 	size_t			 nroutes;
 	atomic_ullong		 db_unavailable, db_retry, db_duplicate, db_error;
 	atomic_ullong		 rules_loaded, rules_refused;
+	atomic_ullong		 public_hit, public_miss;
 	pthread_mutex_t		 gmu;
 	struct gauge		 gauges[MAX_GAUGES];
 	size_t			 ngauges;
@@ -113,6 +114,12 @@ void
 metrics_rules_event(bool loaded)
 {
 	atomic_fetch_add(loaded ? &m.rules_loaded : &m.rules_refused, 1);
+}
+
+void
+metrics_public_cache(bool hit)
+{
+	atomic_fetch_add(hit ? &m.public_hit : &m.public_miss, 1);
 }
 
 int
@@ -231,6 +238,10 @@ metrics_write(struct buf *out, struct db *db)
 	    "Rule files put in force (loaded) or refused by a reload since the start.");
 	buf_printf(out, "yujing_rules_reloads_total{result=\"loaded\"} %llu\n", atomic_load(&m.rules_loaded));
 	buf_printf(out, "yujing_rules_reloads_total{result=\"refused\"} %llu\n", atomic_load(&m.rules_refused));
+	head(out, "yujing_public_answers_total", "counter",
+	    "Public answers (warnings, feeds) made (miss) or served as made before (hit).");
+	buf_printf(out, "yujing_public_answers_total{result=\"hit\"} %llu\n", atomic_load(&m.public_hit));
+	buf_printf(out, "yujing_public_answers_total{result=\"miss\"} %llu\n", atomic_load(&m.public_miss));
 
 	for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++) {
 		head(out, builtin[i].name, "gauge", builtin[i].help);

@@ -23,6 +23,8 @@ void	 metrics_request(const struct route *, int status, double seconds);
 void	 metrics_db_error(int rc);
 /* A rule file loaded (true) or refused (false) by a reload. */
 void	 metrics_rules_event(bool loaded);
+/* A public answer made (false) or served from the answer cache (true). */
+void	 metrics_public_cache(bool hit);
 
 /* A gauge another module fills when /metrics is read: fn returns the value,
  * or a negative number to leave the gauge out this time.  db is the worker's
