@@ -107,19 +107,20 @@ channel_url_check(const char *url, const char *allow)
 /* --- channels as data ------------------------------------------------------ */
 
 #define CH_COLS "id, kind, name, url, secret, filters, point_id, enabled, rate_per_minute, " \
-	"version, created_at, updated_at"
+	"version, created_at, updated_at, (SELECT p.name FROM points p WHERE p.id = channels.point_id)"
 
 static json_t *
 channel_json(const struct db_res *res, size_t i)
 {
 	json_t *f = json_loads(db_res_str(res, i, 5), 0, NULL);
 
-	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:b, s:I, s:I, s:o, s:o}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:b, s:I, s:I, s:o, s:o}",
 	    "id", (json_int_t)db_res_int(res, i, 0), "kind", db_res_str(res, i, 1),
 	    "name", db_res_str(res, i, 2), "url", db_res_str(res, i, 3),
 	    "secret_set", !db_res_null(res, i, 4) && db_res_str(res, i, 4)[0] != '\0',
 	    "filters", f != NULL ? f : json_object(),
 	    "point_id", db_res_null(res, i, 6) ? json_null() : json_integer(db_res_int(res, i, 6)),
+	    "point_name", db_res_null(res, i, 12) ? json_null() : json_string(db_res_str(res, i, 12)),
 	    "enabled", (int)db_res_int(res, i, 7), "rate_per_minute", (json_int_t)db_res_int(res, i, 8),
 	    "version", (json_int_t)db_res_int(res, i, 9), "created_at", app_time(db_res_str(res, i, 10)),
 	    "updated_at", app_time(db_res_str(res, i, 11)));

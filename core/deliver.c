@@ -748,18 +748,21 @@ delivery_json(const struct db_res *res, size_t i)
 	    "submission_id", db_res_null(res, i, 2) ? json_null() : json_integer(db_res_int(res, i, 2)),
 	    "subscription_id", db_res_null(res, i, 3) ? json_null() : json_integer(db_res_int(res, i, 3)),
 	    "channel_id", db_res_null(res, i, 4) ? json_null() : json_integer(db_res_int(res, i, 4)),
-	    "recipient", db_res_str(res, i, 5), "state", db_res_str(res, i, 6),
+	    /* A channel's URL holds its robot's key: the channel's name instead. */
+	    "recipient", db_res_null(res, i, 4) ? db_res_str(res, i, 5) :
+	    db_res_null(res, i, 13) ? "" : db_res_str(res, i, 13), "state", db_res_str(res, i, 6),
 	    "attempts", (json_int_t)db_res_int(res, i, 7),
 	    "last_error", db_res_null(res, i, 8) ? json_null() : json_string(db_res_str(res, i, 8)),
 	    "cancelled", (int)db_res_int(res, i, 9), "created_at", app_time(db_res_str(res, i, 10)),
 	    "sent_at", app_time(db_res_str(res, i, 11)));
 
 	json_object_set_new(o, "next_at", app_time(db_res_str(res, i, 12)));
+	json_object_set_new(o, "title", db_res_null(res, i, 14) ? json_null() : json_string(db_res_str(res, i, 14)));
 	return o;
 }
 
 #define DL_COLS "d.id, d.kind, d.submission_id, d.subscription_id, d.channel_id, d.recipient, d.state, " \
-	"d.attempts, d.last_error, d.cancelled, d.created_at, d.sent_at, d.next_at"
+	"d.attempts, d.last_error, d.cancelled, d.created_at, d.sent_at, d.next_at, ch.name, s.title"
 /* A point sees what went to its channels and for its warnings; a city its
  * points'; the province everything. */
 #define DL_WHERE " FROM deliveries d LEFT JOIN channels ch ON ch.id = d.channel_id " \
@@ -802,7 +805,8 @@ int
 deliveries_retry(struct db *db, const struct config *cfg, const struct actor *a, long long id, json_t **out,
     struct outcome *o)
 {
-	static const char get[] = "SELECT " DL_COLS " FROM deliveries d WHERE d.id = ?";
+	static const char get[] = "SELECT " DL_COLS " FROM deliveries d LEFT JOIN channels ch ON ch.id = d.channel_id "
+	    "LEFT JOIN submissions s ON s.id = d.submission_id WHERE d.id = ?";
 	static const char upd[] = "UPDATE deliveries SET state = 'retrying', next_at = NOW(3), "
 	    "max_attempts = attempts + ?, claimed_by = NULL, claimed_until = NULL "
 	    "WHERE id = ? AND state IN ('failed', 'retrying') AND cancelled = 0 "

@@ -41,6 +41,10 @@ const routes = [
       { path: 'rules', ...R(['admin', 'province'], () => import('./areas/rules/Rules.vue')) },
       { path: 'rules/preview', ...R(['admin', 'province'], () => import('./areas/rules/RulesPreview.vue')) },
       { path: 'users', ...R(['admin'], () => import('./areas/admin/Users.vue')) },
+      { path: 'mail', ...R(['admin'], () => import('./areas/admin/MailSettings.vue')) },
+      { path: 'channels', ...R(['admin', 'province', 'point'], () => import('./areas/dissem/Channels.vue')) },
+      { path: 'deliveries', ...R(['admin', 'province', 'city', 'point'], () => import('./areas/dissem/Deliveries.vue')) },
+      { path: 'dissemination', ...R(['admin', 'province', 'city'], () => import('./areas/dissem/DissemStats.vue')) },
       // 杂志编辑
       { path: 'magazine', ...R(['editor'], () => import('./areas/magazine/Magazine.vue')) },
       { path: 'magazine/:id', ...R(['editor'], () => import('./areas/magazine/MagazineItem.vue'), (r) => ({ id: Number(r.params.id) })) },

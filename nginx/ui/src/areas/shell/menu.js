@@ -16,6 +16,8 @@ export function menuFor(user, types) {
       { label: '我的报送', path: '/my' },
       ...types.filter((t) => t.can_submit).sort(byOrder).map((t) => ({ label: menuLabelOfType[t.name] || t.label, path: '/my/' + t.name })),
       ...(user.point_id ? [{ label: '预警点信息', path: '/points/' + user.point_id }] : []),
+      { label: '推送渠道', path: '/channels' },
+      { label: '投递记录', path: '/deliveries' },
     ]
   case 'city':
     return [
@@ -24,6 +26,8 @@ export function menuFor(user, types) {
       { label: '地市审核进度查询', path: '/progress' },
       { label: '预警点管理', path: '/points' },
       { label: '统计分析', path: '/stats' },
+      { label: '传递统计', path: '/dissemination' },
+      { label: '投递记录', path: '/deliveries' },
     ]
   case 'province':
     return [
@@ -37,12 +41,16 @@ export function menuFor(user, types) {
       { label: '内部交流', path: '/internal' },
       { label: '下发信息', path: '/notices' },
       { label: '评分标准', path: '/rules' },
+      { label: '推送渠道', path: '/channels' },
+      { label: '投递记录', path: '/deliveries' },
+      { label: '传递统计', path: '/dissemination' },
     ]
   case 'editor':
     return [{ label: '期刊杂志', path: '/magazine' }]
   case 'admin':
     return [
       { label: '账号管理', path: '/users' },
+      { label: '邮件设置', path: '/mail' },
       { label: '预警点管理', path: '/points' },
       { label: '评分标准', path: '/rules' },
     ]
