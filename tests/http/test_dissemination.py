@@ -141,6 +141,12 @@ def test_approved_warning_reaches_subscriber_robots_and_stats():
         one = [x for x in d["items"] if x.get("channel_id") == dt["id"]]
         check(len(one) == 1 and one[0]["sent_at"] and one[0]["attempts"] == 1, repr(one))
         check(a["jiande"].get("/api/deliveries?submission=%d" % sid).status == 200, "point reads its own")
+        # A city reads its city's deliveries, but never a robot's URL and key.
+        hz = expect_json(a["hangzhou"].get("/api/deliveries?submission=%d" % sid), 200, "city deliveries")
+        check(hz["total"] == 4 and "K" + t not in json.dumps(hz) and "T" + t not in json.dumps(hz), repr(hz))
+        check({x["recipient"] for x in hz["items"] if x["channel_id"]} == {wc["name"], dt["name"], wh["name"]},
+              repr(hz["items"]))
+        check({x["title"] for x in hz["items"]} == {w["title"]}, "titles %r" % hz["items"])
 
         # The centre's year, as the seed counts it: one more published,
         # one more mail, one more push to each kind of group.
