@@ -15,6 +15,7 @@
 #include "channels.h"
 #include "log.h"
 #include "mail.h"
+#include "metrics.h"
 #include "publication.h"
 
 #define CLAIM_BATCH 20
@@ -695,11 +696,34 @@ deliver_main(void *arg)
 	return NULL;
 }
 
+/* /metrics: what waits to go out, and how long the oldest due row has
+ * waited (the 2-hour rule's alarm).  The queue is the database's, so every
+ * host shows it, sending or not.  -1: the database did not answer (the
+ * gauge is left out). */
+static double
+gauge_queue(struct db *db, void *arg)
+{
+	static const char sql[] = "SELECT COUNT(*), COALESCE(TIMESTAMPDIFF(SECOND, MIN(next_at), NOW(3)), 0) "
+	    "FROM deliveries WHERE state IN ('pending', 'retrying') AND cancelled = 0";
+	struct db_res	 res;
+	double		 v;
+
+	if (db_query(db, &res, sql, "") != DB_OK)
+		return -1;
+	v = arg == NULL ? (double)db_res_int(&res, 0, 0) : (double)db_res_int(&res, 0, 1);
+	db_res_free(&res);
+	return v < 0 ? 0 : v;
+}
+
 int
 deliver_start(const struct config *cfg)
 {
+	static int oldest = 1;
 	int i;
 
+	metrics_gauge_register("yujing_delivery_queue", "Deliveries pending or waiting to retry.", gauge_queue, NULL);
+	metrics_gauge_register("yujing_delivery_oldest_seconds",
+	    "Seconds the longest-waiting due delivery has waited (0: none).", gauge_queue, &oldest);
 	if (cfg->deliver_threads == 0)
 		return 0;
 	net_init();

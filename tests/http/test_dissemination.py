@@ -585,3 +585,42 @@ def test_delivery_processes_never_send_twice():
         smtp.cleanup()
         robots.stop()
         dl.reset_dissemination()
+
+
+def test_manage_change_unsubscribe_and_subscribe_again():
+    adm = admin()
+    dl.reset_dissemination()
+    db("DELETE FROM subscribe_attempts")
+    t = tag().lower()
+    smtp = dl.SMTPServer().start()
+    try:
+        dl.set_mail(adm)
+        anon = Client()
+        addr = "manage-%s@example.com" % t
+        tok = dl.subscribe(anon, smtp, addr, countries=["US"], digest="weekly")
+        m = expect_json(raw_request("GET", "/api/public/subscriptions/manage?token=" + tok), 200, "manage")
+        check(m["email"] == addr and m["digest"] == "weekly" and m["countries"] == ["US"], repr(m))
+        path = "/api/public/subscriptions/manage?token=" + tok
+        up = expect_json(anon.patch(path, {"countries": ["JP", "KR"], "digest": "daily"}), 200, "patch")
+        check(up["countries"] == ["JP", "KR"] and up["digest"] == "daily", repr(up))
+        assert_error(anon.patch(path, {"countries": ["ZZ"]}), 400, "invalid", "countries[0]")
+        assert_error(anon.patch(path, {"email": "other@example.com"}), 400, "invalid", "email")
+        again = expect_json(raw_request("GET", path), 200, "manage")
+        check(again["countries"] == ["JP", "KR"] and again["email"] == addr, "changed by a refusal")
+        # Asking again for an active address: a mail with the manage link,
+        # no second row.
+        expect_json(anon.post("/api/public/subscriptions", {"email": addr}), 202, "again")
+        msgs = smtp.wait(addr, 1, subject="您的外贸预警信息订阅")
+        check(len(msgs) == 1 and tok in dl.parts(msgs[0])[0], "manage mail: %r" % msgs)
+        check(db_value("SELECT COUNT(*) FROM subscriptions WHERE email = '%s'" % addr) == "1", "rows")
+        r = raw_request("POST", "/api/public/subscriptions/unsubscribe?token=" + tok)
+        check(r.status == 200, "unsubscribe %s" % r)
+        assert_error(anon.patch(path, {"digest": "immediate"}), 409, "conflict")
+        # Subscribing again after unsubscribing starts a new double opt-in.
+        tok2 = dl.subscribe(anon, smtp, addr)
+        check(expect_json(raw_request("GET", "/api/public/subscriptions/manage?token=" + tok2), 200,
+                          "manage")["state"] == "active", "subscribed again")
+        assert_error(raw_request("POST", "/api/public/subscriptions/unsubscribe?token=nonsense"), 404, "not_found")
+    finally:
+        smtp.cleanup()
+        dl.reset_dissemination()
