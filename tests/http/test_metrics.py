@@ -7,7 +7,9 @@ import re
 
 from client import check, raw_request
 
-LINE = re.compile(r'^([a-z_]+)(\{[^}]*\})? (-?[0-9.e+]+|NaN|\+Inf)$')
+# name{label="value",...} number; a value is quoted and may hold braces
+# (route="GET /api/points/{id}").
+LINE = re.compile(r'^([a-z_]+)(\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\})? (-?[0-9.e+]+|NaN|\+Inf)$')
 
 
 def scrape():
