@@ -12,6 +12,7 @@
 #include "export.h"
 #include "handlers.h"
 #include "lifecycle.h"
+#include "plugins.h"
 #include "points.h"
 #include "submission_views.h"
 #include "validate.h"
@@ -99,6 +100,7 @@ h_submissions_list(struct req *r)
 	f.type = points_nz(http_query(r, "type"));
 	f.state = points_nz(http_query(r, "state"));
 	f.q = points_nz(http_query(r, "q"));
+	f.industry = points_nz(http_query(r, "industry"));
 	if (validate_paging(r, &p.page, &p.per_page) == -1 ||
 	    validate_query_id(r, "point", "预警点", &f.point) == -1 ||
 	    validate_query_id(r, "year", "年度", &f.year) == -1 ||
@@ -229,18 +231,23 @@ void
 h_magazine_list(struct req *r)
 {
 	const char	*state = points_nz(http_query(r, "state"));
+	const char	*type = points_nz(http_query(r, "type"));
 	struct sv_page	 p = { 0 };
 	struct outcome	 o;
 
 	if (validate_paging(r, &p.page, &p.per_page) == -1)
 		return;
+	if (type != NULL && plugins_type(type) == NULL) {
+		http_error(r, ERR_INVALID, "未知的报送类型，可用类型见 /api/report-types", "type");
+		return;
+	}
 	if (state == NULL)
 		state = "pending";
 	if (strcmp(state, "pending") && strcmp(state, "accepted") && strcmp(state, "declined")) {
 		http_error(r, ERR_INVALID, "state 须为 pending（待处理）、accepted（录用）或 declined（不录用）", "state");
 		return;
 	}
-	page_answer(r, sv_magazine(&r->w->db, state, &p, &o), &o, &p);
+	page_answer(r, sv_magazine(&r->w->db, state, type, &p, &o), &o, &p);
 }
 
 /* The one boolean of a yes/no body; -1 answered. */

@@ -58,6 +58,23 @@ attachments_json(struct db *db, long long id)
 	return atts;
 }
 
+/* The unit of an item as an editor may know it: the point's name (the
+ * editor reads no point record), null for a city's own item. */
+static json_t *
+point_name_json(struct db *db, const struct db_res *s, size_t i)
+{
+	static const char sql[] = "SELECT name FROM points WHERE id = ?";
+	struct db_res	 n;
+	json_t		*name;
+
+	if (db_res_null(s, i, SUB_POINT) ||
+	    db_query(db, &n, sql, "i", (long long)db_res_int(s, i, SUB_POINT)) != DB_OK)
+		return json_null();
+	name = n.nrows ? str_or_null(db_res_str(&n, 0, 0)) : json_null();
+	db_res_free(&n);
+	return name;
+}
+
 json_t *
 sv_item_json(struct db *db, const struct db_res *s, size_t i, bool with_rounds)
 {
@@ -105,6 +122,7 @@ sv_get(struct db *db, const struct actor *a, long long id, json_t **out, struct 
 	if (lc_load(db, a, id, false, &s, o) == -1)
 		return -1;
 	*out = sv_item_json(db, &s, 0, true);
+	json_object_set_new(*out, "point_name", point_name_json(db, &s, 0));
 	db_res_free(&s);
 	return 0;
 }
@@ -124,10 +142,37 @@ page_items(struct db *db, struct db_res *res, struct sv_page *p, struct outcome 
 	return 0;
 }
 
+/* 所属行业: the item's own industry field when its type has one (预警信息),
+ * else its point's (季度形势分析, 年度工作总结 and the others name none). */
+#define LIST_INDUSTRY \
+	"(? IS NULL OR COALESCE(JSON_VALUE(fields, '$.industry')," \
+	" (SELECT ip.industry FROM points ip WHERE ip.id = point_id)) = ?)"
+
+/* An industry filter names a code of the dictionary: 0, or -1 with o set. */
+static int
+industry_known(struct db *db, const char *code, struct outcome *o)
+{
+	static const char sql[] = "SELECT 1 FROM industries WHERE code = ?";
+	struct db_res	 res;
+	size_t		 n;
+	int		 rc;
+
+	if (code == NULL)
+		return 0;
+	if ((rc = db_query(db, &res, sql, "s", code)) != DB_OK)
+		return outcome_db(o, rc);
+	n = res.nrows;
+	db_res_free(&res);
+	if (n == 0)
+		return outcome_set(o, OUT_INVALID, "industry",
+		    "所属行业须为行业字典中的代码（见 /api/dicts/industries）");
+	return 0;
+}
+
 #define LIST_WHERE \
 	" WHERE (? IS NULL OR type = ?) AND (? IS NULL OR state = ?)" \
 	" AND (? IS NULL OR point_id = ?) AND (? IS NULL OR year = ?) AND (? IS NULL OR quarter = ?)" \
-	" AND (? IS NULL OR title LIKE ?) AND " LC_VISIBLE_SQL
+	" AND (? IS NULL OR title LIKE ?) AND " LIST_INDUSTRY " AND " LC_VISIBLE_SQL
 
 int
 sv_list(struct db *db, const struct actor *a, const struct sv_filter *f, struct sv_page *p,
@@ -144,12 +189,16 @@ sv_list(struct db *db, const struct actor *a, const struct sv_filter *f, struct 
 
 #define ARGS f->type, f->type, f->state, f->state, point ? &point : NULL, point ? &point : NULL, \
 	year ? &year : NULL, year ? &year : NULL, quarter ? &quarter : NULL, quarter ? &quarter : NULL, \
-	like, like, LC_VISIBLE_ARGS(role, a->city, a->point_id)
-	if ((rc = db_query(db, &res, count, "ssssIIIIIIss" LC_VISIBLE_FMT, ARGS)) != DB_OK)
+	like, like, f->industry, f->industry, LC_VISIBLE_ARGS(role, a->city, a->point_id)
+	if (industry_known(db, f->industry, o) == -1) {
+		free(like);
+		return -1;
+	}
+	if ((rc = db_query(db, &res, count, "ssssIIIIIIssss" LC_VISIBLE_FMT, ARGS)) != DB_OK)
 		goto out;
 	p->total = db_res_int(&res, 0, 0);
 	db_res_free(&res);
-	rc = db_query(db, &res, rows, "ssssIIIIIIss" LC_VISIBLE_FMT "ii", ARGS, p->per_page,
+	rc = db_query(db, &res, rows, "ssssIIIIIIssss" LC_VISIBLE_FMT "ii", ARGS, p->per_page,
 	    (p->page - 1) * p->per_page);
 #undef ARGS
 out:
@@ -185,22 +234,36 @@ sv_queue(struct db *db, const struct actor *a, const char *type, struct sv_page 
 }
 
 int
-sv_magazine(struct db *db, const char *state, struct sv_page *p, struct outcome *o)
+sv_magazine(struct db *db, const char *state, const char *type, struct sv_page *p,
+    struct outcome *o)
 {
-	static const char count[] = "SELECT COUNT(*) FROM submissions WHERE magazine = ?";
-	static const char rows[] = "SELECT " SUB_COLS " FROM submissions WHERE magazine = ? "
+	static const char count[] = "SELECT COUNT(*) FROM submissions WHERE magazine = ? "
+	    "AND (? IS NULL OR type = ?)";
+	static const char rows[] = "SELECT " SUB_COLS ", "
+	    "(SELECT mp.name FROM points mp WHERE mp.id = point_id) FROM submissions "
+	    "WHERE magazine = ? AND (? IS NULL OR type = ?) "
 	    "ORDER BY submitted_at DESC, id DESC LIMIT ? OFFSET ?";
 	struct db_res	 res;
+	json_t		*item;
+	size_t		 i;
 	int		 rc;
 
-	if ((rc = db_query(db, &res, count, "s", state)) != DB_OK)
+	if ((rc = db_query(db, &res, count, "sss", state, type, type)) != DB_OK)
 		return outcome_db(o, rc);
 	p->total = db_res_int(&res, 0, 0);
 	db_res_free(&res);
-	if ((rc = db_query(db, &res, rows, "sii", state, p->per_page,
+	if ((rc = db_query(db, &res, rows, "sssii", state, type, type, p->per_page,
 	    (p->page - 1) * p->per_page)) != DB_OK)
 		return outcome_db(o, rc);
-	return page_items(db, &res, p, o);
+	p->items = json_array();
+	for (i = 0; i < res.nrows; i++) {
+		item = sv_item_json(db, &res, i, false);
+		json_object_set_new(item, "point_name", str_or_null(db_res_str(&res, i, SUB_NCOLS)));
+		json_array_append_new(p->items, item);
+	}
+	db_res_free(&res);
+	outcome_ok(o, 0);
+	return 0;
 }
 
 int

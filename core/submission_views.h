@@ -16,7 +16,8 @@
 
 /* Row i of a SUB_COLS result; with_rounds adds rounds and attachments. */
 json_t	*sv_item_json(struct db *, const struct db_res *, size_t i, bool with_rounds);
-/* The item if the actor may see it (404 otherwise), with its rounds. */
+/* The item if the actor may see it (404 otherwise), with its rounds,
+ * attachments and its point's name (point_name, null for a city's item). */
 int	 sv_get(struct db *, const struct actor *, long long id, json_t **out,
 	    struct outcome *);
 
@@ -29,6 +30,7 @@ struct sv_page {
 
 struct sv_filter {
 	const char	*type, *state, *q;	/* NULL: any */
+	const char	*industry;		/* NULL: any; a dictionary code */
 	long long	 point, year, quarter;	/* 0: any */
 };
 int	 sv_list(struct db *, const struct actor *, const struct sv_filter *,
@@ -36,8 +38,10 @@ int	 sv_list(struct db *, const struct actor *, const struct sv_filter *,
 /* What waits on the actor: at city level for its city, else province. */
 int	 sv_queue(struct db *, const struct actor *, const char *type,
 	    struct sv_page *, struct outcome *);
-/* The editor's list: magazine pending, accepted or declined. */
-int	 sv_magazine(struct db *, const char *state, struct sv_page *, struct outcome *);
+/* The editor's list: magazine pending, accepted or declined, of one
+ * report type (NULL: any); each item with its point's name (point_name). */
+int	 sv_magazine(struct db *, const char *state, const char *type, struct sv_page *,
+	    struct outcome *);
 /* Internal-exchange items: adopted 1, 0, 2 (none yet), -1 any; from/to
  * "YYYY-MM-DD" or NULL. */
 int	 sv_internal_exchange(struct db *, int adopted, const char *from, const char *to,

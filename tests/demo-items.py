@@ -28,6 +28,7 @@ import urllib.parse
 import urllib.request
 
 PASSWORD = "Demo#2019"
+BEIJING = dt.timezone(dt.timedelta(hours=8))
 MARKER = "建德预警信息上报1"
 
 
@@ -202,6 +203,22 @@ def ensure_user(admin, username, name, role, point_id=None, city=None):
     admin.post("/api/users", body)
 
 
+def check_dates(args, L, province):
+    """Every item now stands at its date, as stored and as the API answers
+    it (Beijing time, +08:00); a zone slip anywhere fails the load."""
+    ids = ",".join(str(sid) for sid, _, _ in L.dated)
+    got = dict(line.split("\t") for line in sql(args, "SELECT id, COALESCE(first_submitted_at, created_at) "
+                                                     "FROM submissions WHERE id IN (%s);" % ids).splitlines())
+    for sid, when, _ in L.dated:
+        want = when.strftime("%Y-%m-%d %H:%M:%S")
+        if got.get(str(sid)) != want:
+            raise RuntimeError("item %d stands at %s, not at %s" % (sid, got.get(str(sid)), want))
+    sid, when, _ = L.dated[0]
+    answer = province.get("/api/submissions/%d" % sid)["submitted_at"]
+    if answer != when.strftime("%Y-%m-%dT%H:%M:%S+08:00"):
+        raise RuntimeError("item %d: the API answers submitted_at %s for %s" % (sid, answer, when))
+
+
 def main():
     ap = argparse.ArgumentParser()
     for a in ("url", "conf", "bin", "socket", "dbuser"):
@@ -211,7 +228,7 @@ def main():
         print("already loaded")
         return
     url = args.url
-    now = dt.datetime.now()
+    now = dt.datetime.now(BEIJING).replace(tzinfo=None)   # the platform's zone, not this host's
     year = now.year
     admin, province = Api(url, "admin"), Api(url, "province")
 
@@ -315,29 +332,35 @@ def main():
                                             ("关于报送%d年度工作总结的通知" % year, {"all": True}, when(8)))):
         L.simple(province, "notice", {"title": title, "content": title + "，请各预警点按时完成。", "audience": aud}, when_)
 
-    # Move each item's times back to its date, keeping their order: made
-    # at `when`, decided `lag` days later (never in the future).
-    stmts = ["SET @now = NOW();"]
+    # Move each item's times back to its date, keeping their order: first
+    # submitted (or made, for a draft) at `when`, decided `lag` days later
+    # (never in the future). The shift is the distance from the row's own
+    # stored time, so it holds whatever zone this host's clock is in; the
+    # stored times are Beijing times like every time yujing stores.
+    stmts = []
     for sid, when, lag in L.dated:
-        d = int((now - when).total_seconds())
-        r = min(lag * 86400, max(0, d - 3600))
-        dr, da = d - r, max(0, d - 2 * r)
         stmts.append(
-            "UPDATE submissions SET created_at = created_at - INTERVAL {d} SECOND, "
-            "updated_at = updated_at - INTERVAL {dr} SECOND, "
-            "first_submitted_at = first_submitted_at - INTERVAL {d} SECOND, "
-            "submitted_at = submitted_at - INTERVAL {d} SECOND, "
-            "decided_at = decided_at - INTERVAL {dr} SECOND, "
-            "accepted_at = accepted_at - INTERVAL {da} SECOND, "
-            "adopted_at = adopted_at - INTERVAL {da} SECOND, "
+            "SELECT TIMESTAMPDIFF(SECOND, '{w}', COALESCE(first_submitted_at, created_at)) INTO @d "
+            "FROM submissions WHERE id = {id};".format(w=when.strftime("%Y-%m-%d %H:%M:%S"), id=sid))
+        stmts.append("SET @r = LEAST({lag} * 86400, GREATEST(0, @d - 3600));".format(lag=lag))
+        stmts.append("SET @dr = @d - @r, @da = GREATEST(0, @d - 2 * @r);")
+        stmts.append(
+            "UPDATE submissions SET created_at = created_at - INTERVAL @d SECOND, "
+            "updated_at = updated_at - INTERVAL @dr SECOND, "
+            "first_submitted_at = first_submitted_at - INTERVAL @d SECOND, "
+            "submitted_at = submitted_at - INTERVAL @d SECOND, "
+            "decided_at = decided_at - INTERVAL @dr SECOND, "
+            "accepted_at = accepted_at - INTERVAL @da SECOND, "
+            "adopted_at = adopted_at - INTERVAL @da SECOND, "
             "year = IF(type IN ('quarterly_analysis', 'annual_summary') OR first_submitted_at IS NULL, year, YEAR(first_submitted_at)) "
-            "WHERE id = {id};".format(d=d, dr=dr, da=da, id=sid))
-        stmts.append("UPDATE decisions SET at = at - INTERVAL {dr} SECOND WHERE submission_id = {id};".format(dr=dr, id=sid))
-        stmts.append("UPDATE messages SET created_at = created_at - INTERVAL {dr} SECOND, "
-                     "read_at = IF(YEAR(created_at) < {y}, created_at, NULL) WHERE submission_id = {id};".format(dr=dr, id=sid, y=year))
-        stmts.append("UPDATE leader_instructions SET at = at - INTERVAL {da} SECOND WHERE submission_id = {id};".format(da=da, id=sid))
-        stmts.append("UPDATE attachments SET created_at = created_at - INTERVAL {d} SECOND WHERE submission_id = {id};".format(d=d, id=sid))
+            "WHERE id = {id};".format(id=sid))
+        stmts.append("UPDATE decisions SET at = at - INTERVAL @dr SECOND WHERE submission_id = {id};".format(id=sid))
+        stmts.append("UPDATE messages SET created_at = created_at - INTERVAL @dr SECOND, "
+                     "read_at = IF(YEAR(created_at) < {y}, created_at, NULL) WHERE submission_id = {id};".format(id=sid, y=year))
+        stmts.append("UPDATE leader_instructions SET at = at - INTERVAL @da SECOND WHERE submission_id = {id};".format(id=sid))
+        stmts.append("UPDATE attachments SET created_at = created_at - INTERVAL @d SECOND WHERE submission_id = {id};".format(id=sid))
     sql(args, "\n".join(stmts) + "\n")
+    check_dates(args, L, province)
     out = subprocess.run([args.bin, "stats", "rebuild", "-c", args.conf], capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError("yujing stats rebuild: " + out.stdout + out.stderr)

@@ -16,7 +16,9 @@
 #   5b. the libFuzzer harnesses (tests/fuzz/run.sh), 10 s each;
 #   6. the browser tests (tests/ui/*.test.mjs): Debian's Chromium driven by
 #      playwright-core through every role's screens, against a fresh stack
-#      in .run/ui-test; screenshots at both widths kept in .run/ui/;
+#      in .run/ui-test; screenshots at both widths kept in .run/ui/; then
+#      the demo submissions loaded on that stack from a host clock in
+#      another zone (each item must stand at its Beijing date);
 #   7. make distcheck (the release tarball builds and passes its tests).
 # Options: --quick skips 7; -k PATTERN runs only matching HTTP tests.
 # Environment: YJ_TEST_PORT (18080) and YJ_PLUGIN_PORT (18091), the HTTP
@@ -195,6 +197,15 @@ elif uistack up --port "$TEST_PORT" --no-build --no-demo-items > .run/stack.log 
 	if [ -z "$p" ]; then tail -30 .run/ui.log; fail 1 "browser tests did not finish"; else
 		pass "$p"; [ "$f" -eq 0 ] || fail "$f" "browser tests (see above; log .run/ui.log, screenshots .run/ui/)"; fi
 	echo "browser tests: $(($(date +%s) - ui_start)) s, screenshots in .run/ui/"
+	# The demo submissions, loaded on the same stack from a host clock far
+	# from Beijing: tests/demo-items.py checks that every item stands at its
+	# Beijing date, as stored and as the API answers it.
+	if TZ=America/Los_Angeles uistack up --port "$TEST_PORT" --no-build > .run/demo-items.log 2>&1; then
+		echo "ok - demo items at their Beijing dates from a host in America/Los_Angeles ($(sed -n 's/.*demo items: //p' .run/demo-items.log))"
+		pass 1
+	else
+		tail -20 .run/demo-items.log; fail 1 "tests/demo-items.py (log .run/demo-items.log)"
+	fi
 else
 	cat .run/stack.log
 	fail 1 "the browser tests' stack did not start"

@@ -69,3 +69,42 @@ def test_magazine_not_sent_is_404_for_editor():
     refused(a["editor"].post(path(done["id"], "/magazine"), {"accept": True}), 404, "not_found")
     check(done["id"] not in mag_ids(a["editor"]), "listed without the option")
     refused(a["editor"].post(path(999999999, "/magazine"), {"accept": True}), 404, "not_found")
+
+
+def test_magazine_type_filter_and_point_name():
+    a = accounts()
+    ed, jd = a["editor"], a["jiande"]
+    wi = decide(a["province"], at_province(a["hangzhou"], jd), "pass", options={"magazine": True})
+    qa = submit(jd, create(jd, "quarterly_analysis"))
+    own = submit(a["hangzhou"], create(a["hangzhou"]))          # a city's own item: no point
+    own = decide(a["province"], own, "pass", options={"magazine": True})
+    check(wi["magazine"] == qa["magazine"] == own["magazine"] == "pending",
+          "not all pending: %r %r %r" % (wi["magazine"], qa["magazine"], own["magazine"]))
+
+    def page(t=None):
+        q = "/api/magazine?per_page=200" + ("&type=" + t if t is not None else "")
+        return expect_json(ed.get(q), 200, "magazine type=%s" % t)
+
+    every, wis, qas = page(), page("warning_info"), page("quarterly_analysis")
+    check({s["type"] for s in wis["items"]} == {"warning_info"}, "type=warning_info lists %r"
+          % sorted({s["type"] for s in wis["items"]}))
+    check({s["type"] for s in qas["items"]} == {"quarterly_analysis"}, "type=quarterly_analysis lists %r"
+          % sorted({s["type"] for s in qas["items"]}))
+    check(wis["total"] + qas["total"] == every["total"],
+          "%d + %d pending by type, %d in all" % (wis["total"], qas["total"], every["total"]))
+    ids = lambda b: [s["id"] for s in b["items"]]
+    check(wi["id"] in ids(wis) and own["id"] in ids(wis) and qa["id"] not in ids(wis),
+          "type=warning_info: %r" % ids(wis)[:10])
+    check(qa["id"] in ids(qas) and wi["id"] not in ids(qas), "type=quarterly_analysis: %r" % ids(qas)[:10])
+    check(page("")["total"] == every["total"], "an empty type filters")
+    check(page("subsite_post")["total"] == 0, "subsite posts in the magazine")
+    refused(ed.get("/api/magazine?type=bogus"), 400, "invalid", "type")
+
+    # The editor reads no point records; the rows and the item name the unit.
+    jname = expect_json(a["province"].get("/api/points/%d" % a["points"]["jiande"]), 200, "point")["name"]
+    rows = {s["id"]: s for s in every["items"]}
+    check(rows[wi["id"]]["point_name"] == jname and rows[qa["id"]]["point_name"] == jname,
+          "point_name %r %r, want %r" % (rows[wi["id"]]["point_name"], rows[qa["id"]]["point_name"], jname))
+    check(rows[own["id"]]["point_name"] is None, "a city's item has point_name %r" % rows[own["id"]]["point_name"])
+    check(get(ed, qa["id"])["point_name"] == jname, "GET names point %r" % get(ed, qa["id"])["point_name"])
+    refused(ed.get("/api/points/%d" % a["points"]["jiande"]), 403, "forbidden")

@@ -32,8 +32,9 @@ export async function close() { if (browser) await browser.close() }
 
 // Each role in its own browser context (own cookies), as people at
 // different desks; console errors and page errors collected on the page.
-export async function rolePage(username, viewport = WIDE) {
-  const ctx = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true })
+// options: more of the context's (e.g. timezoneId).
+export async function rolePage(username, viewport = WIDE, options = {}) {
+  const ctx = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true, ...options })
   const page = await ctx.newPage()
   page.consoleErrors = []
   page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()) })

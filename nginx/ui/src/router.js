@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { session, loadSession, setUnauthenticatedHandler } from './api/client.js'
 import { homeFor } from './areas/shell/menu.js'
+import { thisYear } from './api/format.js'
 import Layout from './areas/shell/Layout.vue'
 import Login from './areas/shell/Login.vue'
 
@@ -33,9 +34,9 @@ const routes = [
       // 统计分析, 预警点管理, 评分标准, 账号管理
       { path: 'stats', ...R(['province', 'city'], () => import('./areas/stats/Dashboard.vue')) },
       { path: 'stats/records/:id', ...R(['province', 'city'], () => import('./areas/stats/Records.vue'),
-        (r) => ({ id: Number(r.params.id), metric: String(r.query.metric || ''), year: String(r.query.year || new Date().getFullYear()) })) },
+        (r) => ({ id: Number(r.params.id), metric: String(r.query.metric || ''), year: String(r.query.year || thisYear()) })) },
       { path: 'scores/:id', ...R(['province', 'city', 'point'], () => import('./areas/stats/ScorePage.vue'),
-        (r) => ({ id: Number(r.params.id), year: String(r.query.year || new Date().getFullYear()) })) },
+        (r) => ({ id: Number(r.params.id), year: String(r.query.year || thisYear()) })) },
       { path: 'points', ...R(['admin', 'province', 'city'], () => import('./areas/points/PointList.vue')) },
       { path: 'points/:id', ...R(['admin', 'province', 'city', 'point'], () => import('./areas/points/PointPage.vue'), (r) => ({ id: Number(r.params.id) })) },
       { path: 'rules', ...R(['admin', 'province'], () => import('./areas/rules/Rules.vue')) },

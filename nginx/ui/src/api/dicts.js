@@ -32,6 +32,13 @@ export function cityName(code) {
   return code || ''
 }
 
+// The unit an item came from: its point, else the city office (商务局) that
+// wrote it, else the province (省商务厅).
+export function unitName(s) {
+  if (s.point_name) return s.point_name
+  return s.city ? cityName(s.city) + '商务局' : '省商务厅'
+}
+
 let typesPromise = null
 export const reportTypes = reactive({ list: [] })
 export function loadReportTypes(force) {

@@ -11,10 +11,30 @@ export function stateText(s) {
   return t
 }
 
+// Times are shown as Asia/Shanghai wall-clock time, whatever zone the
+// browser runs in: the API answers them with +08:00 (shown as they are);
+// any other offset, or a browser-made instant, is moved to UTC+8 (China
+// has had no summer time since 1991).
+const SHANGHAI = 8 * 3600 * 1000
+const pad = (n) => String(n).padStart(2, '0')
+function shanghai(ms) {
+  const d = new Date(ms + SHANGHAI)
+  return d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate()) + ' ' +
+    pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ':' + pad(d.getUTCSeconds())
+}
+
 export function time(t) {
   if (!t) return ''
-  return t.replace('T', ' ').replace(/\+\d\d:\d\d$/, '')
+  const m = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$/.exec(t)
+  if (!m) return t
+  if (!m[4] || m[4] === '+08:00' || m[4] === '+0800') return m[1] + ' ' + m[2]
+  return shanghai(Date.parse(t))
 }
+
+// Now, as the API writes times ("YYYY-MM-DDTHH:MM:SS+08:00").
+export function nowIso() { return shanghai(Date.now()).replace(' ', 'T') + '+08:00' }
+// The current year in Beijing (the statistics' and the forms' default).
+export function thisYear() { return new Date(Date.now() + SHANGHAI).getUTCFullYear() }
 
 export function optionsText(o) {
   if (!o) return ''

@@ -1,4 +1,5 @@
 // The metrics of 条数详情, in the seed's column order, with its labels.
+import { thisYear as beijingYear } from '../../api/format.js'
 export const countColumns = [
   { metric: 'warning_info', label: '上报信息（条数）' },
   { metric: 'annual_summary', label: '年度总结（条数）' },
@@ -23,4 +24,4 @@ export const summaryCards = [
   { key: 'enterprises', label: '联系企业' },
 ]
 
-export const thisYear = () => String(new Date().getFullYear())
+export const thisYear = () => String(beijingYear())
