@@ -142,7 +142,7 @@ test('账号管理: the admin creates an account that then logs in; refusals in 
   await L.login(q, username, 'Ningbo#2026x')
   await q.getByRole('heading', { name: /审核/ }).first().waitFor()
   assert.equal(new URL(q.url()).pathname, '/review')
-  assert.deepEqual(await L.menu(q), ['原创预警信息审核', '商务局预警信息', '地市审核进度查询', '预警点管理', '统计分析'])
+  assert.deepEqual(await L.menu(q), ['原创预警信息审核', '商务局预警信息', '地市审核进度查询', '预警点管理', '统计分析', '传递统计', '投递记录'])
   noErrors(q)
   // Reset its password: the new one works, the old one no longer.
   await L.row(p, username).getByRole('button', { name: '重置密码' }).click()

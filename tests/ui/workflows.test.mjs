@@ -59,12 +59,12 @@ test('login: a wrong password is refused in place; the role lands on its own scr
 
 test('each role sees only its own menu entries; a page of another role is refused', async () => {
   const expected = {
-    jiande: ['我的报送', '预警信息上报', '季度形势分析', '年度工作总结', '子网站信息发布', '预警点信息'],
-    hangzhou: ['原创预警信息审核', '商务局预警信息', '地市审核进度查询', '预警点管理', '统计分析'],
+    jiande: ['我的报送', '预警信息上报', '季度形势分析', '年度工作总结', '子网站信息发布', '预警点信息', '推送渠道', '投递记录'],
+    hangzhou: ['原创预警信息审核', '商务局预警信息', '地市审核进度查询', '预警点管理', '统计分析', '传递统计', '投递记录'],
     province: ['原创预警信息审核', '审核意见配置', '地市审核进度查询', '预警点管理', '季度形势分析', '年度工作总结',
-      '统计分析', '内部交流', '下发信息', '评分标准'],
+      '统计分析', '内部交流', '下发信息', '评分标准', '推送渠道', '投递记录', '传递统计'],
     editor: ['期刊杂志'],
-    admin: ['账号管理', '预警点管理', '评分标准'],
+    admin: ['账号管理', '邮件设置', '预警点管理', '评分标准'],
   }
   for (const [user, entries] of Object.entries(expected)) {
     const p = await page(user)
