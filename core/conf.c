@@ -63,6 +63,9 @@ static const struct key keys[] = {
 	{ "plugins_dir",	K_STR,  O(plugins_dir), PKGLIBDIR "/plugins", 0, 0 },
 	{ "scores_parallel_min", K_INT, O(scores_parallel_min), "1000", 0, 1000000 },
 	{ "log_file",		K_STR,  O(log_file), "", 0, 0 },
+	{ "remind_before_days",	K_INT,  O(remind_before_days), "7", 0, 300 },
+	{ "review_remind_days",	K_INT,  O(review_remind_days), "3", 1, 365 },
+	{ "reminders_interval",	K_INT,  O(reminders_interval), "3600", 0, 7 * 86400 },
 };
 #undef O
 

@@ -40,6 +40,9 @@ struct config {
 	int	 worker_stuck_after;	/* seconds in one request before the watchdog reports it */
 	char	*plugins_dir;		/* report-type plugins, *.so */
 	char	*log_file;		/* empty: stderr (the journal under systemd) */
+	int	 remind_before_days;	/* reminders of a deadline this many days before it */
+	int	 review_remind_days;	/* remind reviewers of items waiting longer than this */
+	int	 reminders_interval;	/* seconds between the server's reminder runs; 0: none */
 };
 
 /* Fills defaults, then reads path (NULL: defaults only).  On error returns

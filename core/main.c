@@ -23,6 +23,7 @@
 #include "plugins.h"
 #include "rules.h"
 #include "server.h"
+#include "reminders.h"
 #include "stats.h"
 #include "users.h"
 #include "worker.h"
@@ -88,6 +89,12 @@ static const struct command_help {
 	  "                [--version V] [--now 'YYYY-MM-DD HH:MM:SS']",
 	  "Make one transition of the lifecycle as the system in ROLE's stead, through the\n"
 	  "same function as the HTTP API (--now sets the clock, for tests)." },
+	{ "reminders run", "yujing reminders run [-c FILE] [--at 'YYYY-MM-DD HH:MM']",
+	  "Send the reminders due now (or at --at, Beijing time) into the message centre:\n"
+	  "quarterly analyses and annual summaries not yet submitted as 20 January nears\n"
+	  "(remind_before_days), items waiting on a reviewer longer than\n"
+	  "review_remind_days.  Each reminder once; a second run adds nothing.  Prints\n"
+	  "the counts." },
 	{ "help", "yujing help [COMMAND]", "Show the help of every command, or of one." },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -518,6 +525,37 @@ cmd_hash_password(void)
 	return 0;
 }
 
+/* "yujing reminders run [--at TIME]". */
+static int
+cmd_reminders(const struct config *cfg, const char *at)
+{
+	struct reminder_counts	 n;
+	struct db		 db;
+	char			 text[24];
+	time_t			 t = clock_now();
+	int			 rc;
+
+	if (at != NULL) {
+		snprintf(text, sizeof(text), "%s%s", at, strlen(at) == 16 ? ":00" : "");
+		if (clock_parse(text, &t) == -1) {
+			fprintf(stderr, "yujing reminders: --at wants Beijing time as 'YYYY-MM-DD HH:MM'\n");
+			return 2;
+		}
+		clock_set(t);
+	}
+	log_quiet(1);
+	db_init(&db, cfg);
+	rc = reminders_run(&db, t, cfg->remind_before_days, cfg->review_remind_days, false, &n);
+	db_close(&db);
+	if (rc != 0) {
+		fprintf(stderr, "yujing reminders: %s\n", rc < 0 ? db_strerror(rc) : "busy");
+		return 1;
+	}
+	printf("reminders: %d quarterly analysis, %d annual summary, %d review\n", n.quarterly,
+	    n.annual, n.review);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -530,7 +568,7 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char		*conf = NULL, *cmd = NULL;
+	const char		*conf = NULL, *cmd = NULL, *at = NULL;
 	char			 err[1024];
 	int			 c, test = 0, rc;
 
@@ -605,6 +643,29 @@ main(int argc, char **argv)
 				return 2;
 			}
 			cmd = "check-visibility";
+		} else if (!strcmp(cmd, "reminders") && argc >= 2 && !strcmp(argv[1], "run")) {
+			static const struct option ropts[] = {
+				{ "at", required_argument, NULL, 'a' },
+				{ "config", required_argument, NULL, 'c' },
+				{ NULL, 0, NULL, 0 },
+			};
+			optind = 1;
+			argc--;
+			argv++;
+			while ((c = getopt_long(argc, argv, "c:", ropts, NULL)) != -1)
+				if (c == 'c')
+					conf = optarg;
+				else if (c == 'a')
+					at = optarg;
+				else {
+					usage(stderr);
+					return 2;
+				}
+			if (optind != argc) {
+				usage(stderr);
+				return 2;
+			}
+			cmd = "reminders";
 		} else if (!strcmp(cmd, "submission") && argc >= 2) {
 			if (parse_transition(argc - 1, argv + 1, &tr, &conf) == -1) {
 				usage(stderr);
@@ -658,6 +719,8 @@ main(int argc, char **argv)
 		rc = cmd_check_visibility(&cfg);
 	else if (!strcmp(cmd, "submission"))
 		rc = cmd_transition(&cfg, &tr);
+	else if (!strcmp(cmd, "reminders"))
+		rc = cmd_reminders(&cfg, at);
 	else
 		rc = cmd_user_add(&cfg, &in);
 	mysql_library_end();

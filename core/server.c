@@ -17,6 +17,7 @@
  *
  * SIGTERM: stop accepting, let in-flight requests finish, exit 0. */
 #include "server.h"
+#include "reminders.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -450,6 +451,7 @@ server_run(const struct config *cfg)
 	pthread_attr_destroy(&attr);
 	log_buffer_start();
 	rules_watch_start();
+	reminders_start(cfg);
 	log_info("yujing: listening on %s%s with %d threads", cfg->listen,
 	    pool.inherited ? " (socket from systemd)" : "", cfg->threads);
 
