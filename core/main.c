@@ -545,7 +545,8 @@ cmd_reminders(const struct config *cfg, const char *at)
 	}
 	log_quiet(1);
 	db_init(&db, cfg);
-	rc = reminders_run(&db, t, cfg->remind_before_days, cfg->review_remind_days, false, &n);
+	/* A run at a fixed time (--at) is not the last run of the clock's. */
+	rc = reminders_run(&db, t, cfg->remind_before_days, cfg->review_remind_days, 0, at == NULL, &n);
 	db_close(&db);
 	if (rc != 0) {
 		fprintf(stderr, "yujing reminders: %s\n", rc < 0 ? db_strerror(rc) : "busy");

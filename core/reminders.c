@@ -164,16 +164,18 @@ waiting(struct db *db, const char *limit, int days, const char *now, struct remi
 }
 
 int
-reminders_run(struct db *db, time_t now, int before_days, int review_days, bool skip_if_busy,
-    struct reminder_counts *n)
+reminders_run(struct db *db, time_t now, int before_days, int review_days, int every,
+    bool record, struct reminder_counts *n)
 {
 	static const char lock_wait[] =
-	    "SELECT name FROM reminder_runs WHERE name = 'reminders' FOR UPDATE";
+	    "SELECT last_run_at IS NOT NULL AND last_run_at > ? FROM reminder_runs "
+	    "WHERE name = 'reminders' FOR UPDATE";
 	static const char lock_skip[] =
-	    "SELECT name FROM reminder_runs WHERE name = 'reminders' FOR UPDATE SKIP LOCKED";
+	    "SELECT last_run_at IS NOT NULL AND last_run_at > ? FROM reminder_runs "
+	    "WHERE name = 'reminders' FOR UPDATE SKIP LOCKED";
 	static const char done[] = "UPDATE reminder_runs SET last_run_at = ? WHERE name = 'reminders'";
 	struct db_res	 res;
-	char		 now_text[20], deadline[20], limit[20];
+	char		 now_text[20], deadline[20], limit[20], recent[20];
 	time_t		 d;
 	struct tm	 tm;
 	time_t		 b = now + 8 * 3600;
@@ -185,15 +187,17 @@ reminders_run(struct db *db, time_t now, int before_days, int review_days, bool 
 	year = tm.tm_year + 1900;
 	if ((rc = db_begin(db)) != DB_OK)
 		return rc;
-	if ((rc = db_query(db, &res, skip_if_busy ? lock_skip : lock_wait, "")) != DB_OK) {
+	beijing_text(now - every, recent);
+	if ((rc = db_query(db, &res, every > 0 ? lock_skip : lock_wait, "s", recent)) != DB_OK) {
 		db_rollback(db);
 		return rc;
 	}
-	rc = (int)res.nrows;
+	/* No row: another host is at it; a recent run: not due yet. */
+	rc = res.nrows == 0 || (every > 0 && db_res_int(&res, 0, 0) == 1);
 	db_res_free(&res);
-	if (rc == 0) {
+	if (rc) {
 		db_rollback(db);
-		return 1;	/* another host is at it */
+		return 1;
 	}
 	rc = DB_OK;
 	/* The deadline near now: this January's (last year's reports), or,
@@ -211,7 +215,7 @@ reminders_run(struct db *db, time_t now, int before_days, int review_days, bool 
 		beijing_text(now - (time_t)review_days * 86400, limit);
 		rc = waiting(db, limit, review_days, now_text, n);
 	}
-	if (rc == DB_OK && (rc = db_exec(db, done, "s", now_text)) >= 0)
+	if (rc == DB_OK && (!record || (rc = db_exec(db, done, "s", now_text)) >= 0))
 		rc = db_commit(db);
 	if (rc < 0) {
 		db_rollback(db);
@@ -232,14 +236,14 @@ periodic(void *arg)
 
 	db_init(&db, cfg);
 	for (;;) {
-		sleep((unsigned)cfg->reminders_interval);
 		rc = reminders_run(&db, clock_now(), cfg->remind_before_days, cfg->review_remind_days,
-		    true, &n);
+		    cfg->reminders_interval, true, &n);
 		if (rc < 0)
 			log_warn("reminders: run failed: %s", db_strerror(rc));
 		else if (rc == 0 && n.quarterly + n.annual + n.review > 0)
 			log_info("reminders: %d quarterly analysis, %d annual summary, %d review reminder(s) sent",
 			    n.quarterly, n.annual, n.review);
+		sleep(cfg->reminders_interval < 30 ? (unsigned)cfg->reminders_interval : 30);
 	}
 	return NULL;
 }

@@ -39,18 +39,21 @@ struct reminder_counts {
 };
 
 /* One run at time now (seconds since the epoch; its Beijing time is what
- * the messages carry).  skip_if_busy: answer 1 at once when another run
- * holds the lock (the server's periodic run); else wait for it.  0 with
- * the counts, 1 busy, or a db_rc (< 0). */
+ * the messages carry).  every > 0 is the server's periodic run: it answers
+ * 1 at once when another run holds the lock, or when the last recorded run
+ * (of any host) is less than every seconds old.  record: write now as the
+ * last run (not for a run at a fixed time of the command line's --at).
+ * 0 with the counts, 1 skipped, or a db_rc (< 0). */
 int	 reminders_run(struct db *, time_t now, int before_days, int review_days,
-	    bool skip_if_busy, struct reminder_counts *);
+	    int every, bool record, struct reminder_counts *);
 
 /* The deadline of year's quarterly analyses and annual summary:
  * "YYYY-01-20 23:59:59" of year + 1. */
 void	 reminders_deadline(int year, char out[20]);
 
-/* Starts the server's periodic run (every reminders_interval seconds, the
- * first one interval after the start; 0: never). */
+/* Starts the server's periodic run: every 30 s (or reminders_interval,
+ * when shorter) it runs the reminders if the last run of any host is
+ * reminders_interval seconds old or never happened; 0: never. */
 void	 reminders_start(const struct config *);
 
 #endif

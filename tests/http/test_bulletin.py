@@ -6,6 +6,7 @@ city only; other roles are refused; a bad month is a 400."""
 
 import os
 import random
+import threading
 import re
 import subprocess
 import tempfile
@@ -227,3 +228,27 @@ def test_bulletin_refusals_and_an_empty_month():
     check("本月没有发布" in text and "第 1 页，共 1 页" in text, "empty month: %r" % text)
     html = _get(a["hangzhou"], "2999-12.html").body.decode("utf-8")
     check("本月没有发布" in html and "<article" not in html, "empty month HTML: %s" % html[:600])
+
+
+def test_bulletins_made_at_once_are_the_same():
+    """Four PDFs and four HTML pages made in parallel (each PDF its own
+    font map, nothing shared between worker threads) read the same."""
+    mo = month()
+    prov = mo["accounts"]["province"]
+    out = {}
+
+    def fetch(i):
+        out[i] = prov.get("/api/bulletins/%s.%s" % (mo["ym"], "pdf" if i % 2 else "html"))
+    threads = [threading.Thread(target=fetch, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    made = re.compile(r"编制时间：[0-9-]+ [0-9:]+")     # the minute may tick between them
+    pdfs = [made.sub("", _pdf_text(out[i].body)[0]) for i in range(1, 8, 2) if out[i].status == 200]
+    htmls = {made.sub("", out[i].body.decode("utf-8")) for i in range(0, 8, 2)
+             if out[i].status == 200}
+    check(len(pdfs) == 4 and len(htmls) == 1, "statuses %r" % [out[i].status for i in range(8)])
+    check(all(p == pdfs[0] for p in pdfs) and _our_titles(pdfs[0]) == ["hz_ad_us", "ls_ad_us",
+                                                                         "hz_tbt_eu"],
+          "parallel PDFs differ")

@@ -131,3 +131,33 @@ def test_reminders_bad_time_is_refused():
     check(rc == 2 and "YYYY-MM-DD HH:MM" in out, "bad --at: %d %s" % (rc, out))
     rc, out = yujing("reminders", "run", "--at")
     check(rc == 2, "missing --at value: %d %s" % (rc, out))
+
+
+def test_reminders_periodic_run_in_the_server():
+    """The server's own thread: it ran at start (the last run is recorded),
+    and once the last run is an interval old it runs again by itself, at
+    the real clock: an item waiting four days reminds its city, once."""
+    import time
+    a = accounts()
+    jd, hz = a["jiande"], a["hangzhou"]
+    check(db_value("SELECT last_run_at FROM reminder_runs") != "NULL",
+          "the server has not run the reminders since it started")
+    w = submit(jd, create(jd, fields=wi_fields(title="提醒测试 服务器定时提醒")))
+    db("UPDATE submissions SET submitted_at = submitted_at - INTERVAL 4 DAY, "
+       "first_submitted_at = first_submitted_at - INTERVAL 4 DAY WHERE id = %d" % w["id"])
+    db("UPDATE reminder_runs SET last_run_at = last_run_at - INTERVAL 2 HOUR")
+    before = db_value("SELECT last_run_at FROM reminder_runs")
+    deadline = time.time() + 120
+    got = []
+    while time.time() < deadline:
+        got = [m for m in expect_json(hz.get("/api/messages?per_page=200"), 200)["items"]
+               if m["kind"] == "reminder" and m["submission_id"] == w["id"]]
+        if got and db_value("SELECT last_run_at FROM reminder_runs") != before:
+            break
+        time.sleep(2)
+    check(len(got) == 1 and got[0]["title"].endswith("等待审核已超过3天"),
+          "the periodic run's reminders for the waiting item: %r" % got)
+    check(db_value("SELECT last_run_at FROM reminder_runs") > before, "the run was not recorded")
+    time.sleep(1)
+    check(int(db_value("SELECT COUNT(*) FROM messages WHERE kind = 'reminder' AND submission_id = %d"
+                       % w["id"])) == 1, "the item was reminded more than once")
