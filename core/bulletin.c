@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <jansson.h>
 #include <pango/pangocairo.h>
 
@@ -529,6 +530,12 @@ bulletin_pdf(struct bulletin *b, struct buf *out)
 	}
 	g_object_unref(fm);
 	return rc;
+}
+
+void
+bulletin_cleanup(void)
+{
+	FcFini();
 }
 
 /* -------------------------------------------------------------- HTML */

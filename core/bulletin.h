@@ -79,4 +79,8 @@ int	 bulletin_pdf(struct bulletin *, struct buf *out);
 /* Appends it as an HTML page (UTF-8, escaped). */
 void	 bulletin_html(const struct bulletin *, struct buf *out);
 
+/* At exit, when no thread makes a PDF any more: frees what fontconfig
+ * keeps for the whole process (its configuration and font caches). */
+void	 bulletin_cleanup(void);
+
 #endif

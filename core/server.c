@@ -17,6 +17,7 @@
  *
  * SIGTERM: stop accepting, let in-flight requests finish, exit 0. */
 #include "server.h"
+#include "bulletin.h"
 #include "reminders.h"
 
 #include <errno.h>
@@ -486,6 +487,8 @@ server_run(const struct config *cfg)
 	close(pool.listen_fd);
 	if (cfg->listen[0] == '/' && !pool.inherited)
 		unlink(cfg->listen);
+	/* No worker makes a bulletin any more. */
+	bulletin_cleanup();
 	log_info("yujing: stopped");
 	return 0;
 }
