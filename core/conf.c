@@ -72,7 +72,9 @@ static const struct key keys[] = {
 	{ "deliver_max_attempts", K_INT, O(deliver_max_attempts), "8", 1, 100 },
 	{ "send_timeout",	K_INT,  O(send_timeout), "30", 1, 600 },
 	{ "subscribe_max_per_hour", K_INT, O(subscribe_max_per_hour), "5", 1, 10000 },
-	{ "review_remind_days",	K_INT,  O(review_remind_days), "7", 1, 365 },
+	{ "remind_before_days",	K_INT,  O(remind_before_days), "7", 0, 300 },
+	{ "review_remind_days",	K_INT,  O(review_remind_days), "3", 1, 365 },
+	{ "reminders_interval",	K_INT,  O(reminders_interval), "3600", 0, 7 * 86400 },
 };
 #undef O
 

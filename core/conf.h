@@ -50,7 +50,9 @@ struct config {
 	int	 deliver_max_attempts;
 	int	 send_timeout;		/* seconds per SMTP or HTTP send */
 	int	 subscribe_max_per_hour; /* per e-mail address, and ×10 per client */
-	int	 review_remind_days;
+	int	 remind_before_days;	/* reminders of a deadline this many days before it */
+	int	 review_remind_days;	/* remind reviewers of items waiting longer than this */
+	int	 reminders_interval;	/* seconds between the server's reminder runs; 0: none */
 };
 
 /* Fills defaults, then reads path (NULL: defaults only).  On error returns

@@ -4,6 +4,8 @@
 
 #include "http.h"
 
+/* h_bulletin.c */
+void	 h_bulletin(struct req *);
 /* h_dicts.c */
 void	 h_dicts_regions(struct req *);
 void	 h_dicts_industries(struct req *);

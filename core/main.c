@@ -26,6 +26,7 @@
 #include "plugins.h"
 #include "rules.h"
 #include "server.h"
+#include "reminders.h"
 #include "stats.h"
 #include "users.h"
 #include "worker.h"
@@ -97,6 +98,12 @@ static const struct command_help {
 	  "rows.  Safe beside running servers and other such processes (rows are claimed\n"
 	  "in the database).  --until-idle stops when a round finds nothing to do; the\n"
 	  "counts go to stdout." },
+	{ "reminders run", "yujing reminders run [-c FILE] [--at 'YYYY-MM-DD HH:MM']",
+	  "Send the reminders due now (or at --at, Beijing time) into the message centre:\n"
+	  "quarterly analyses and annual summaries not yet submitted as 20 January nears\n"
+	  "(remind_before_days), items waiting on a reviewer longer than\n"
+	  "review_remind_days.  Each reminder once; a second run adds nothing.  Prints\n"
+	  "the counts." },
 	{ "help", "yujing help [COMMAND]", "Show the help of every command, or of one." },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -572,6 +579,38 @@ cmd_hash_password(void)
 	return 0;
 }
 
+/* "yujing reminders run [--at TIME]". */
+static int
+cmd_reminders(const struct config *cfg, const char *at)
+{
+	struct reminder_counts	 n;
+	struct db		 db;
+	char			 text[24];
+	time_t			 t = clock_now();
+	int			 rc;
+
+	if (at != NULL) {
+		snprintf(text, sizeof(text), "%s%s", at, strlen(at) == 16 ? ":00" : "");
+		if (clock_parse(text, &t) == -1) {
+			fprintf(stderr, "yujing reminders: --at wants Beijing time as 'YYYY-MM-DD HH:MM'\n");
+			return 2;
+		}
+		clock_set(t);
+	}
+	log_quiet(1);
+	db_init(&db, cfg);
+	/* A run at a fixed time (--at) is not the last run of the clock's. */
+	rc = reminders_run(&db, t, cfg->remind_before_days, cfg->review_remind_days, 0, at == NULL, &n);
+	db_close(&db);
+	if (rc != 0) {
+		fprintf(stderr, "yujing reminders: %s\n", rc < 0 ? db_strerror(rc) : "busy");
+		return 1;
+	}
+	printf("reminders: %d quarterly analysis, %d annual summary, %d review\n", n.quarterly,
+	    n.annual, n.review);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -584,7 +623,7 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char		*conf = NULL, *cmd = NULL;
+	const char		*conf = NULL, *cmd = NULL, *at = NULL;
 	char			 err[1024];
 	int			 c, test = 0, rc;
 	bool			 until_idle = false;
@@ -682,6 +721,29 @@ main(int argc, char **argv)
 				return 2;
 			}
 			cmd = "deliver";
+		} else if (!strcmp(cmd, "reminders") && argc >= 2 && !strcmp(argv[1], "run")) {
+			static const struct option ropts[] = {
+				{ "at", required_argument, NULL, 'a' },
+				{ "config", required_argument, NULL, 'c' },
+				{ NULL, 0, NULL, 0 },
+			};
+			optind = 1;
+			argc--;
+			argv++;
+			while ((c = getopt_long(argc, argv, "c:", ropts, NULL)) != -1)
+				if (c == 'c')
+					conf = optarg;
+				else if (c == 'a')
+					at = optarg;
+				else {
+					usage(stderr);
+					return 2;
+				}
+			if (optind != argc) {
+				usage(stderr);
+				return 2;
+			}
+			cmd = "reminders";
 		} else if (!strcmp(cmd, "submission") && argc >= 2) {
 			if (parse_transition(argc - 1, argv + 1, &tr, &conf) == -1) {
 				usage(stderr);
@@ -737,6 +799,8 @@ main(int argc, char **argv)
 		rc = cmd_transition(&cfg, &tr);
 	else if (!strcmp(cmd, "deliver"))
 		rc = cmd_deliver_run(&cfg, until_idle);
+	else if (!strcmp(cmd, "reminders"))
+		rc = cmd_reminders(&cfg, at);
 	else
 		rc = cmd_user_add(&cfg, &in);
 	mysql_library_end();

@@ -1,5 +1,8 @@
 /* yujing — path matching.  A "{name}" segment matches a positive decimal
- * integer that fits in 63 bits; anything else must match literally. */
+ * integer that fits in 63 bits; a final "{*}" matches any one non-empty
+ * last segment (the handler reads it from the path and answers a bad one
+ * itself, e.g. a month "2019-13.pdf" with 400); anything else must match
+ * literally. */
 #include "router.h"
 
 #include <stdio.h>
@@ -13,6 +16,12 @@ match(const char *pat, const char *path, long long *params, size_t *np)
 	size_t		 n = 0;
 
 	while (*pat && *path) {
+		if (strcmp(pat, "{*}") == 0) {
+			if (strchr(path, '/') != NULL)
+				return false;
+			*np = n;
+			return true;
+		}
 		if (*pat == '{') {
 			if ((pe = strchr(pat, '}')) == NULL)
 				return false;

@@ -55,6 +55,8 @@ const struct route app_routes[] = {
 	{ HTTP_GET,    "/api/stats/review-progress", h_stats_review_progress, ROLE_ADMIN | ROLE_PROVINCE | ROLE_CITY, 0 },
 	{ HTTP_GET,    "/api/exports/info-list.xlsx", h_exports_info_list_xlsx, STAFF, 0 },
 	{ HTTP_GET,    "/api/exports/info-list.csv", h_exports_info_list_csv, STAFF, 0 },
+	/* 预警信息专刊: YYYY-MM.pdf or .html, the name checked by the handler. */
+	{ HTTP_GET,    "/api/bulletins/{*}",	h_bulletin,		ROLE_PROVINCE | ROLE_CITY, 0 },
 
 	/* Submissions: scope (the submitter's unit, the city, the level that
 	 * holds an item) is checked in the handlers. */

@@ -17,6 +17,8 @@
  *
  * SIGTERM: stop accepting, let in-flight requests finish, exit 0. */
 #include "server.h"
+#include "bulletin.h"
+#include "reminders.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -453,6 +455,7 @@ server_run(const struct config *cfg)
 	rules_watch_start();
 	if (deliver_start(cfg) != 0)
 		return 1;
+	reminders_start(cfg);
 	log_info("yujing: listening on %s%s with %d threads", cfg->listen,
 	    pool.inherited ? " (socket from systemd)" : "", cfg->threads);
 
@@ -488,6 +491,8 @@ server_run(const struct config *cfg)
 	close(pool.listen_fd);
 	if (cfg->listen[0] == '/' && !pool.inherited)
 		unlink(cfg->listen);
+	/* No worker makes a bulletin any more. */
+	bulletin_cleanup();
 	log_info("yujing: stopped");
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "access.h"
 #include "app.h"
+#include "duplicates.h"
 #include "lifecycle.h"
 
 static json_t *
@@ -117,12 +118,15 @@ int
 sv_get(struct db *db, const struct actor *a, long long id, json_t **out, struct outcome *o)
 {
 	struct db_res s;
+	json_t *dups;
 
 	outcome_ok(o, id);
 	if (lc_load(db, a, id, false, &s, o) == -1)
 		return -1;
 	*out = sv_item_json(db, &s, 0, true);
 	json_object_set_new(*out, "point_name", point_name_json(db, &s, 0));
+	if ((dups = duplicates_of(db, a, &s)) != NULL)
+		json_object_set_new(*out, "duplicates", dups);
 	db_res_free(&s);
 	return 0;
 }

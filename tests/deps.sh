@@ -7,7 +7,7 @@ packages="build-essential autoconf automake libtool pkg-config
 	libfcgi-dev spawn-fcgi libmariadb-dev mariadb-server mariadb-client
 	liblua5.4-dev libjansson-dev libsodium-dev libxlsxwriter-dev libcmocka-dev
 	wrk valgrind curl python3 ca-certificates
-	libcurl4-openssl-dev libcairo2-dev libpango1.0-dev fonts-wqy-microhei
+	libcurl4-openssl-dev libcairo2-dev libpango1.0-dev fonts-wqy-microhei poppler-utils
 	clang libclang-rt-14-dev galera-4 python3-aiosmtpd
 	chromium nodejs"
 # Any nginx flavour will do; on Debian 12 the package "nginx" holds the

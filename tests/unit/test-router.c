@@ -16,6 +16,7 @@ static void h_delete(struct req *r) { (void)r; }
 static void h_sub(struct req *r) { (void)r; }
 static void h_many(struct req *r) { (void)r; }
 static void h_too_many(struct req *r) { (void)r; }
+static void h_file(struct req *r) { (void)r; }
 
 static const struct route routes[] = {
 	{ HTTP_GET,    "/api/users",                   h_list,     0, 0 },
@@ -25,6 +26,7 @@ static const struct route routes[] = {
 	{ HTTP_GET,    "/api/points/{pid}/people/{id}", h_sub,     0, 0 },
 	{ HTTP_GET,    "/m/{a}/{b}/{c}/{d}",           h_many,     0, 0 },
 	{ HTTP_GET,    "/x/{a}/{b}/{c}/{d}/{e}",       h_too_many, 0, 0 },
+	{ HTTP_GET,    "/api/files/{*}",               h_file,     0, 0 },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -337,6 +339,29 @@ test_allow_str_truncates_to_buffer(void **state)
 	router_allow_str(HTTP_GET | HTTP_POST, s, sizeof(s));
 	assert_string_equal(s, "GET, PO");
 }
+/* A final {*} takes any one non-empty segment, and nothing deeper. */
+static void
+test_wildcard_last_segment(void **state)
+{
+	long long p[HTTP_MAX_PARAMS];
+	size_t np;
+	unsigned allowed;
+	const struct route *r;
+
+	r = match(HTTP_GET, "/api/files/2019-05.pdf", p, &np, &allowed);
+	assert_non_null(r);
+	assert_ptr_equal(r->handler, h_file);
+	assert_int_equal(np, 0);
+	r = match(HTTP_GET, "/api/files/text", p, &np, &allowed);
+	assert_non_null(r);
+	assert_ptr_equal(r->handler, h_file);
+	assert_null(match(HTTP_GET, "/api/files/", p, &np, &allowed));
+	assert_int_equal(allowed, 0);
+	assert_null(match(HTTP_GET, "/api/files", p, &np, &allowed));
+	assert_null(match(HTTP_GET, "/api/files/a/b", p, &np, &allowed));
+	assert_null(match(HTTP_POST, "/api/files/x", p, &np, &allowed));
+	assert_int_equal(allowed, HTTP_GET);
+}
 
 int
 main(void)
@@ -360,6 +385,7 @@ main(void)
 		cmocka_unit_test(test_empty_segment_refused),
 		cmocka_unit_test(test_trailing_slash_does_not_match),
 		cmocka_unit_test(test_longer_or_shorter_path_does_not_match),
+		cmocka_unit_test(test_wildcard_last_segment),
 		cmocka_unit_test(test_allow_str_lists_methods),
 		cmocka_unit_test(test_allow_str_empty_mask),
 		cmocka_unit_test(test_allow_str_truncates_to_buffer),
