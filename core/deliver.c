@@ -13,6 +13,7 @@
 #include "access.h"
 #include "app.h"
 #include "channels.h"
+#include "duplicates.h"
 #include "log.h"
 #include "mail.h"
 #include "metrics.h"
@@ -45,6 +46,55 @@ deliver_ctx_free(struct deliver_ctx *c)
 	db_close(&c->db);
 }
 
+/* --- one announcement, one message ------------------------------------------ */
+
+/* The published warnings that are likely the same announcement as w
+ * (duplicates.h: same country and measure type, published within
+ * DUP_DAYS, titles at least DUP_DELIVERY_THRESHOLD alike): their ids into
+ * ids (at most max); returns how many, or a db_rc < 0. */
+static int
+same_announcement(struct db *db, long long sid, const json_t *w, long long *ids, int max)
+{
+	static const char sql[] = "SELECT s.id, s.title FROM publications p JOIN submissions s ON s.id = p.submission_id "
+	    "WHERE p.unpublished_at IS NULL AND p.submission_id <> ? "
+	    "AND p.published_at >= NOW(3) - INTERVAL " DUP_DAYS_SQL " DAY "
+	    "AND JSON_VALUE(s.fields, '$.country') = ? AND JSON_VALUE(s.fields, '$.measure_type') = ?";
+	const char	*title = json_string_value(json_object_get(w, "title"));
+	const char	*country = json_string_value(json_object_get(w, "country"));
+	const char	*measure = json_string_value(json_object_get(w, "measure_type"));
+	struct db_res	 res;
+	size_t		 i;
+	int		 rc, n = 0;
+
+	if (title == NULL || country == NULL || measure == NULL)
+		return 0;
+	if ((rc = db_query(db, &res, sql, "iss", sid, country, measure)) != DB_OK)
+		return rc;
+	for (i = 0; i < res.nrows && n < max; i++)
+		if (dup_similarity(title, db_res_str(&res, i, 1)) >= DUP_DELIVERY_THRESHOLD)
+			ids[n++] = db_res_int(&res, i, 0);
+	db_res_free(&res);
+	return n;
+}
+
+/* 1 when recipient already has (or is getting) one of the warnings ids. */
+static int
+already_told(struct db *db, const long long *ids, int n, const char *recipient)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM deliveries WHERE submission_id = ? AND recipient = ? "
+	    "AND cancelled = 0 AND state <> 'failed'";
+	struct db_res	 res;
+	int		 i, rc, told = 0;
+
+	for (i = 0; i < n && !told; i++) {
+		if ((rc = db_query(db, &res, sql, "is", ids[i], recipient)) != DB_OK)
+			return rc;
+		told = db_res_int(&res, 0, 0) > 0;
+		db_res_free(&res);
+	}
+	return told;
+}
+
 /* --- events into rows ------------------------------------------------------ */
 
 static int
@@ -65,11 +115,15 @@ fan_out(struct deliver_ctx *c, long long sid, const json_t *w)
 	struct db_res	 res;
 	json_t		*f;
 	char		 key[400];
-	long long	 id, max = c->cfg->deliver_max_attempts;
+	long long	 id, max = c->cfg->deliver_max_attempts, dups[DUP_MAX];
 	size_t		 i;
-	int		 rc, n = 0;
+	int		 rc, n = 0, ndups, told;
 	bool		 m;
 
+	/* Two points reporting one announcement: a recipient who has the one
+	 * is not sent the other (the reviewers saw both as likely duplicates). */
+	if ((ndups = same_announcement(&c->db, sid, w, dups, DUP_MAX)) < 0)
+		return ndups;
 	if ((rc = db_query(&c->db, &res, subs_sql, "")) != DB_OK)
 		return rc;
 	for (i = 0; i < res.nrows; i++) {
@@ -78,6 +132,13 @@ fan_out(struct deliver_ctx *c, long long sid, const json_t *w)
 		json_decref(f);
 		if (!m)
 			continue;
+		if (ndups > 0 && (told = already_told(&c->db, dups, ndups, db_res_str(&res, i, 1))) != 0) {
+			if (told < 0) {
+				rc = told;
+				break;
+			}
+			continue;
+		}
 		id = db_res_int(&res, i, 0);
 		snprintf(key, sizeof(key), "w:%lld:%s", sid, db_res_str(&res, i, 1));
 		if ((rc = db_exec(&c->db, ins, "siIIsi", key, sid, &id, NULL, db_res_str(&res, i, 1), max)) < 0)
@@ -95,6 +156,13 @@ fan_out(struct deliver_ctx *c, long long sid, const json_t *w)
 		json_decref(f);
 		if (!m)
 			continue;
+		if (ndups > 0 && (told = already_told(&c->db, dups, ndups, db_res_str(&res, i, 2))) != 0) {
+			if (told < 0) {
+				rc = told;
+				break;
+			}
+			continue;
+		}
 		id = db_res_int(&res, i, 0);
 		/* A mailing list is a recipient address like a subscriber's: one
 		 * mail to it, whichever way it was reached. */

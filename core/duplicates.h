@@ -31,6 +31,11 @@
 
 #define DUP_THRESHOLD	0.5
 #define DUP_DAYS	30
+#define DUP_DAYS_SQL	"30"	/* DUP_DAYS, in SQL text */
+/* Delivery holds back a second warning of one announcement only when the
+ * titles are this close: a hint to a reviewer may be wrong, a message held
+ * back from an enterprise must not be. */
+#define DUP_DELIVERY_THRESHOLD	0.75
 #define DUP_MAX		10	/* the most similar first, at most this many */
 
 /* The normalised code points of a UTF-8 title into out (at most max);

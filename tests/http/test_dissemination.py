@@ -190,9 +190,9 @@ def test_approved_warning_reaches_subscriber_robots_and_stats():
         check(db_value("SELECT state FROM subscriptions WHERE email = '%s'" % addr) == "unsubscribed", "state")
         m2 = expect_json(raw_request("GET", "/api/public/subscriptions/manage?token=" + manage), 200, "manage")
         check(m2["state"] == "unsubscribed", repr(m2))
-        w2 = publish(a, title="欧盟第二条 " + t, country="EU")
+        w2 = publish(a, title="欧盟更新化妆品法规附件 " + t, country="EU")
         wait_states(w2["id"], {"sent"})
-        check(smtp.wait(addr, 1, seconds=1, subject="第二条") == [], "mail after unsubscribing")
+        check(smtp.wait(addr, 1, seconds=1, subject="化妆品") == [], "mail after unsubscribing")
     finally:
         smtp.cleanup()
         robots.stop()
@@ -334,7 +334,7 @@ def test_robot_errcodes_retry_or_fail():
         # for good after one attempt; the row says why.
         perm = channel(prov, "wecom", "无效密钥 " + t, robots.url("/wecom/perm?key=" + t))
         robots.mode["/wecom/perm"] = "93000"
-        w2 = publish(a, title="机器人永久失败 " + t, country="BR")
+        w2 = publish(a, title="机器人永久失败 " + t, country="AR")
         row = dl.wait_until(lambda: [r for r in delivery_rows(w2["id"]) if r[0] == perm["url"] and
                                      r[1] == "failed"], "the permanent failure")
         check(row[0][2] == 1 and "93000" in row[0][4], "failed row: %r" % row)
@@ -525,8 +525,8 @@ def test_long_warning_fits_each_robot_and_rate_limit_holds():
         check(len(md.encode("utf-8")) <= 4096 and t in md, "markdown %d bytes" % len(md.encode("utf-8")))
         check("/warnings/%d" % w["id"] in md, "no link to the full text in the summary")
         # Two a minute on this channel: the third waits.
-        publish(a, title="限速二 " + t, country="EU")
-        w3 = publish(a, title="限速三 " + t, country="EU")
+        publish(a, title="限速二 " + t, country="JP")
+        w3 = publish(a, title="限速三 " + t, country="KR")
         dl.wait_until(lambda: len(robots.received(path="/wecom/long")) >= 2, "the second post")
         time.sleep(3)
         check(len(robots.received(path="/wecom/long")) == 2, "rate limit: %d posts in the minute"
@@ -560,7 +560,9 @@ def test_delivery_processes_never_send_twice():
                "confirmed_at) VALUES ('%s', '{}', 'immediate', 'active', SHA2('%s', 256), NOW(), NOW(), NOW())"
                % (x, x))
         smtp.mode = "hang"      # the first sends wait while the others start
-        ws = [publish(a, title="并发投递%d %s" % (i, t), country="MX") for i in range(3)]
+        # Three countries: not one announcement (the same title pattern of one
+        # country would be, and reach each recipient once).
+        ws = [publish(a, title="并发投递%d %s" % (i, t), country=cc) for i, cc in enumerate(("MX", "CA", "CL"))]
         with open(os.path.join(run_dir(), "yujing.bin")) as f:
             binary = f.read().strip()
         conf = os.path.join(run_dir(), "yujing.conf")
@@ -623,4 +625,38 @@ def test_manage_change_unsubscribe_and_subscribe_again():
         assert_error(raw_request("POST", "/api/public/subscriptions/unsubscribe?token=nonsense"), 404, "not_found")
     finally:
         smtp.cleanup()
+        dl.reset_dissemination()
+
+
+def test_one_announcement_reaches_each_recipient_once():
+    """Two warnings of one announcement (likely duplicates: same country and
+    measure type, similar titles), both approved: each recipient gets the
+    first only; a different announcement still goes out."""
+    a = accounts()
+    adm = admin()
+    dl.reset_dissemination()
+    db("DELETE FROM subscribe_attempts")
+    t = tag()
+    smtp, robots = start_receivers()
+    try:
+        dl.set_mail(adm)
+        addr = "dup-%s@example.com" % t.lower()
+        dl.subscribe(Client(), smtp, addr, countries=["AU"])
+        wc = channel(a["province"], "wecom", "查重群 " + t, robots.url("/wecom/dup?key=" + t))
+        w1 = publish(a, title="澳大利亚对华钢制轮毂反倾销立案调查" + t, country="AU", measure_type="AD")
+        wait_states(w1["id"], {"sent"})
+        w2 = publish(a, title="澳大利亚对华钢制轮毂发起反倾销立案调查" + t, country="AU", measure_type="AD")
+        w3 = publish(a, title="澳大利亚食品标签新规通报" + t, country="AU", measure_type="TBT")
+        wait_states(w3["id"], {"sent"})
+        time.sleep(1.5)
+        check(delivery_rows(w2["id"]) == [], "the duplicate was delivered: %r" % delivery_rows(w2["id"]))
+        subjects = sorted(str(m["Subject"]) for _, m in smtp.messages(addr) if t in str(m["Subject"]))
+        check(subjects == sorted(["【贸易预警】" + w1["title"], "【贸易预警】" + w3["title"]]), repr(subjects))
+        posts = robots.received(path="/wecom/dup")
+        check(len(posts) == 2, "robot posts: %d" % len(posts))
+        check(raw_request("GET", "/api/public/warnings/%d" % w2["id"]).status == 200, "still public")
+        check(wc["id"], "channel")
+    finally:
+        smtp.cleanup()
+        robots.stop()
         dl.reset_dissemination()
