@@ -3,12 +3,14 @@ import { session, loadSession, setUnauthenticatedHandler } from './api/client.js
 import { homeFor } from './areas/shell/menu.js'
 import Layout from './areas/shell/Layout.vue'
 import Login from './areas/shell/Login.vue'
+import { publicRoutes } from './areas/public/routes.js'
 
 const R = (roles, component, props) => ({ meta: { roles }, component, props })
 const all = ['admin', 'province', 'city', 'point', 'editor']
 
 const routes = [
   { path: '/login', component: Login, meta: { public: true } },
+  ...publicRoutes,
   {
     path: '/', component: Layout, children: [
       { path: '', redirect: () => homeFor(session.user) },
@@ -52,6 +54,8 @@ const routes = [
 export const router = createRouter({ history: createWebHistory(), routes })
 
 router.beforeEach(async (to) => {
+  // The public site (预警信息专栏, sub-sites, subscriptions): no session asked.
+  if (to.meta.open) return true
   if (!session.checked) await loadSession()
   if (to.meta.public) return true
   if (!session.user) return { path: '/login', query: { redirect: to.fullPath } }
