@@ -133,6 +133,21 @@ test('预警信息专栏: no login; a published warning found with the filters, 
   assert.deepEqual(feed.items.map((i) => i.title), [published.title])
   await L.shots(p, 'public-list')
 
+  // 发布日期 from the URL: the day it was published finds it, the day after not.
+  const day = published.published_at.slice(0, 10)
+  const next = new Date(Date.parse(day + 'T00:00:00Z') + 86400000).toISOString().slice(0, 10)
+  for (const [from, want] of [[day, 1], [next, 0]]) {
+    const q = 'q=' + encodeURIComponent(stamp) + '&from=' + from + '&to=' + next
+    assert.equal((await pub('/api/public/warnings?' + q)).body.total, want)
+    await p.goto(BASE + '/warnings?' + q)
+    await p.getByText('共 ' + want + ' 条').first().waitFor()
+    assert.equal(await p.locator('.warnings-table tbody tr[data-id]').count(), want)
+    assert.deepEqual(await p.locator('.pf-range .el-range-input').evaluateAll((xs) => xs.map((x) => x.value)), [from, next], 'the picker shows the URL\'s dates')
+    assert.equal(await p.getByRole('link', { name: 'Atom 订阅源' }).getAttribute('href'), '/feeds/warnings.atom?' + q)
+  }
+  await p.goto(BASE + '/warnings?country=EU&hs=6911&q=' + encodeURIComponent(stamp))
+  await p.getByText('共 1 条').first().waitFor()
+
   // Nothing for another prefix; a bad one gets the API's message under the field.
   await p.getByLabel('HS编码').fill('8703')
   await p.getByRole('button', { name: '查询', exact: true }).click()
