@@ -46,7 +46,7 @@ yjcflags="$(mkvar YJ_CFLAGS) -Wno-unknown-warning-option"
 make -C "$B" -s -j"$(nproc)" YJ_CFLAGS="$yjcflags" core/libyujing.a >"$OUT/build.log" 2>&1 \
     || { tail -30 "$OUT/build.log"; echo "not ok - build of core/libyujing.a (clang)"; echo "0 passed, 1 failed"; exit 1; }
 libs="" cflags=$yjcflags
-for v in FCGI MARIADB LUA JANSSON SODIUM XLSXWRITER; do
+for v in FCGI MARIADB LUA JANSSON SODIUM XLSXWRITER CURL; do
 	libs="$libs $(mkvar "${v}_LIBS")"; cflags="$cflags $(mkvar "${v}_CFLAGS")"
 done
 libs="$libs $(mkvar LIBS)"
