@@ -267,7 +267,7 @@ test_json_description(void **state)
 	json_t	*o = plugins_type_json(plugins_type("warning_info")), *f, *a;
 	size_t	 i;
 	static const char *const order[] = { "title", "country", "industry",
-	    "measure_type", "hs_codes", "source_url", "content", "author", "phone" };
+	    "measure_type", "hs_codes", "source_url", "content", "comment_deadline", "author", "phone" };
 
 	assert_non_null(o);
 	assert_string_equal(json_string_value(json_object_get(o, "name")), "warning_info");
@@ -275,7 +275,7 @@ test_json_description(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "plugin"), "name")),
 	    "warning_info");
 	a = json_object_get(o, "fields");
-	assert_int_equal(json_array_size(a), 9);
+	assert_int_equal(json_array_size(a), 10);
 	json_array_foreach(a, i, f)
 		assert_string_equal(json_string_value(json_object_get(f, "name")), order[i]);
 
@@ -294,6 +294,11 @@ test_json_description(void **state)
 	    "industries");
 	assert_string_equal(json_string_value(json_object_get(field_json(o, "measure_type"), "dict")),
 	    "measure_types");
+
+	/* 评议截止日期 of a TBT/SPS notification: an optional date. */
+	f = field_json(o, "comment_deadline");
+	assert_string_equal(json_string_value(json_object_get(f, "type")), "date");
+	assert_true(json_is_false(json_object_get(f, "required")));
 
 	f = field_json(o, "hs_codes");
 	assert_string_equal(json_string_value(json_object_get(f, "type")), "list_of_text");
