@@ -17,10 +17,11 @@ const struct route app_routes[] = {
 
 #define STAFF (ROLE_ADMIN | ROLE_PROVINCE | ROLE_CITY | ROLE_POINT)
 #define OFFICE (ROLE_ADMIN | ROLE_PROVINCE)
-	{ HTTP_GET,    "/api/dicts/regions",	h_dicts_regions,	ROLE_ANY, 0 },
-	{ HTTP_GET,    "/api/dicts/industries",	h_dicts_industries,	ROLE_ANY, 0 },
-	{ HTTP_GET,    "/api/dicts/countries",	h_dicts_countries,	ROLE_ANY, 0 },
-	{ HTTP_GET,    "/api/dicts/measure-types", h_dicts_measure_types, ROLE_ANY, 0 },
+	/* Reference data: public, for the filters of the public pages. */
+	{ HTTP_GET,    "/api/dicts/regions",	h_dicts_regions,	0, RF_PUBLIC },
+	{ HTTP_GET,    "/api/dicts/industries",	h_dicts_industries,	0, RF_PUBLIC },
+	{ HTTP_GET,    "/api/dicts/countries",	h_dicts_countries,	0, RF_PUBLIC },
+	{ HTTP_GET,    "/api/dicts/measure-types", h_dicts_measure_types, 0, RF_PUBLIC },
 
 	/* Points: scope (city, own point) is checked in the handlers. */
 	{ HTTP_GET,    "/api/points",		h_points_list,		STAFF, 0 },

@@ -4,12 +4,14 @@ import { homeFor } from './areas/shell/menu.js'
 import { thisYear } from './api/format.js'
 import Layout from './areas/shell/Layout.vue'
 import Login from './areas/shell/Login.vue'
+import { publicRoutes } from './areas/public/routes.js'
 
 const R = (roles, component, props) => ({ meta: { roles }, component, props })
 const all = ['admin', 'province', 'city', 'point', 'editor']
 
 const routes = [
   { path: '/login', component: Login, meta: { public: true } },
+  ...publicRoutes,
   {
     path: '/', component: Layout, children: [
       { path: '', redirect: () => homeFor(session.user) },
@@ -57,6 +59,8 @@ const routes = [
 export const router = createRouter({ history: createWebHistory(), routes })
 
 router.beforeEach(async (to) => {
+  // The public site (预警信息专栏, sub-sites, subscriptions): no session asked.
+  if (to.meta.open) return true
   if (!session.checked) await loadSession()
   if (to.meta.public) return true
   if (!session.user) return { path: '/login', query: { redirect: to.fullPath } }
