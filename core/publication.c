@@ -230,6 +230,14 @@ jstr(const json_t *o, const char *k)
 void
 pub_link(const char *site, long long id, char *out, size_t outsz)
 {
+	snprintf(out, outsz, "%s/warnings/%lld", site, id);
+}
+
+/* A feed entry's id: the public API's address of the warning, which never
+ * changes (the page's address may). */
+static void
+pub_id(const char *site, long long id, char *out, size_t outsz)
+{
 	snprintf(out, outsz, "%s/api/public/warnings/%lld", site, id);
 }
 
@@ -246,7 +254,7 @@ pub_atom(const json_t *items, const char *self, const char *site, struct buf *b)
 {
 	const json_t	*w;
 	const char	*updated;
-	char		 link[512], t[256];
+	char		 link[512], idv[512], t[256];
 	size_t		 i;
 
 	updated = json_array_size(items) > 0 ? jstr(json_array_get(items, 0), "published_at") :
@@ -263,9 +271,10 @@ pub_atom(const json_t *items, const char *self, const char *site, struct buf *b)
 	    "<generator>yujing</generator>\n", updated);
 	json_array_foreach(items, i, w) {
 		pub_link(site, json_integer_value(json_object_get(w, "id")), link, sizeof(link));
+		pub_id(site, json_integer_value(json_object_get(w, "id")), idv, sizeof(idv));
 		tags(w, t, sizeof(t));
 		buf_puts(b, "<entry>\n<id>");
-		xml_text(b, link);
+		xml_text(b, idv);
 		buf_puts(b, "</id>\n<title>");
 		xml_text(b, jstr(w, "title"));
 		buf_puts(b, "</title>\n<link rel=\"alternate\" href=\"");
@@ -295,12 +304,13 @@ pub_jsonfeed(const json_t *items, const char *self, const char *site, struct buf
 {
 	const json_t	*w;
 	json_t		*feed, *arr, *it, *tg;
-	char		 link[512], t[256], *s;
+	char		 link[512], idv[512], t[256], *s;
 	size_t		 i;
 
 	arr = json_array();
 	json_array_foreach(items, i, w) {
 		pub_link(site, json_integer_value(json_object_get(w, "id")), link, sizeof(link));
+		pub_id(site, json_integer_value(json_object_get(w, "id")), idv, sizeof(idv));
 		tags(w, t, sizeof(t));
 		tg = json_array();
 		if (*jstr(w, "country_name"))
@@ -309,7 +319,7 @@ pub_jsonfeed(const json_t *items, const char *self, const char *site, struct buf
 			json_array_append_new(tg, json_string(jstr(w, "industry_name")));
 		if (*jstr(w, "measure_type_name"))
 			json_array_append_new(tg, json_string(jstr(w, "measure_type_name")));
-		it = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", link, "url", link,
+		it = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", idv, "url", link,
 		    "title", jstr(w, "title"), "content_text", jstr(w, "content"), "summary", t,
 		    "date_published", jstr(w, "published_at"), "tags", tg);
 		if (*jstr(w, "point_name"))

@@ -106,6 +106,8 @@ def test_approved_warning_reaches_subscriber_robots_and_stats():
                   "建德", "/warnings/%d" % sid):
             check(s in text, "text part lacks %r:\n%s" % (s, text))
         check(t in html and "<h2>" in html, "html part: %s" % html[:300])
+        # 全文 leads to the warning's page of the public site, not to JSON.
+        check("/warnings/%d\n" % sid in text and "/api/public/warnings/" not in text, text)
         lu = str(m["List-Unsubscribe"])
         check(str(m["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click", "List-Unsubscribe-Post")
         link = re.search(r"<(https?://[^>]+)>", lu)
