@@ -54,8 +54,13 @@ db_connect_raw(const struct config *cfg, bool multi, char *err, size_t errsz)
 	MYSQL		*m;
 	unsigned	 t;
 	bool		 off = false;
+	/* No index-merge intersection: with a key on (city) and one on
+	 * (city, type) MariaDB intersected the two for a city's list of one
+	 * type, read 85,000 rows and sorted them (4 s), where reading
+	 * (city, type) in key order gives the page at once (sql/050_…). */
 	const char	*init = "SET time_zone = '+08:00', sql_mode = "
-	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
+	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
+	    "optimizer_switch = 'index_merge_intersection=off'";
 
 	if ((m = mysql_init(NULL)) == NULL)
 		abort();
