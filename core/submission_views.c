@@ -109,15 +109,20 @@ sv_get(struct db *db, const struct actor *a, long long id, json_t **out, struct 
 	return 0;
 }
 
-/* The LIMIT of a list's count query: count_limit rows past the start of
- * the page asked for, and one more to know whether there are more.  An
- * exact COUNT(*) of every submission the province may see reads a
- * million rows; this reads what the pager can show from where the reader
- * is.  Count queries are written SELECT COUNT(*) FROM (SELECT 1 … LIMIT ?) c. */
+/* The LIMIT of a list's count query: count_limit rows (at least a page)
+ * past the start of the page asked for, and one more to know whether
+ * there are more.  An exact COUNT(*) of every submission the province
+ * may see reads a million rows; this reads what the pager can show from
+ * where the reader is.  Count queries are written
+ * SELECT COUNT(*) FROM (SELECT 1 … LIMIT ?) c. */
 static long long
 count_limit(const struct sv_page *p)
 {
-	return (p->page - 1) * p->per_page + (p->count_limit > 0 ? p->count_limit : 1000) + 1;
+	long long ahead = p->count_limit > 0 ? p->count_limit : 1000;
+
+	if (ahead < p->per_page)
+		ahead = p->per_page;
+	return (p->page - 1) * p->per_page + ahead + 1;
 }
 
 /* The total from the count (limited by count_limit) in res; frees res. */

@@ -21,8 +21,8 @@ int	 sv_get(struct db *, const struct actor *, long long id, json_t **out,
 	    struct outcome *);
 
 /* A page of a list: items and the total before paging.  The total is
- * counted up to count_limit rows or to the end of the page, whichever is
- * further; when there are more, total_exact is false and total is the
+ * counted up to count_limit rows (at least per_page) past the start of
+ * the page; when there are more, total_exact is false and total is the
  * rows counted (a lower bound).  count_limit 0: list_count_limit's
  * default. */
 struct sv_page {
