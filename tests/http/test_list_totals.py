@@ -3,7 +3,7 @@ list_count_limit rows (the test stack sets 40) past the start of the page
 asked for, and says "total_exact": false when there are more.  The page
 itself, its order and paging to the end stay exact."""
 
-from client import check, db_value, expect_json
+from client import check, db, expect_json
 from pointlib import qs, tag
 from sublib import accounts, create, wi_fields
 
@@ -13,9 +13,8 @@ LIMIT = 40  # tests/run.sh: --set list_count_limit=40
 def jiande_items(a):
     """Ids of every item jiande's point may list, newest first (from the table)."""
     pid = a["points"]["jiande"]
-    rows = db_value("SELECT GROUP_CONCAT(id ORDER BY id DESC) FROM submissions WHERE point_id = %d"
-                    % pid)
-    return [int(x) for x in rows.split(",")] if rows else []
+    return [int(r[0]) for r in db("SELECT id FROM submissions WHERE point_id = %d ORDER BY id DESC"
+                                  % pid)]
 
 
 def page(c, **params):
