@@ -220,9 +220,12 @@ say "schema migrated and demo data loaded through n1"
 for n in 2 3; do node_start "$n"; done
 say "cluster: $(sql 1 "SHOW STATUS LIKE 'wsrep_cluster_size'" | cut -f2) nodes; n3 holds $(sql 3 "SELECT COUNT(*) FROM users") accounts"
 
+# nohup execs yujing, so $! is yujing's pid (setsid would fork first).
+cd "$ROOT"
 for h in a b; do
-	(cd "$ROOT" && setsid nohup "$bin" -c "$RUN/$h/yujing.conf" </dev/null >>"$RUN/$h/yujing.log" 2>&1 &
-	 echo $! >"$RUN/$h/yujing.pid")
+	nohup "$bin" -c "$RUN/$h/yujing.conf" </dev/null >>"$RUN/$h/yujing.log" 2>&1 &
+	echo $! >"$RUN/$h/yujing.pid"
+	disown $!
 done
 for h in a b; do
 	for ((i = 0; i < 100; i++)); do [ -S "$RUN/$h/yujing.sock" ] && break; sleep 0.2; done
