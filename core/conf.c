@@ -62,6 +62,7 @@ static const struct key keys[] = {
 	{ "worker_stuck_after",	K_INT,  O(worker_stuck_after), "30", 1, 86400 },
 	{ "plugins_dir",	K_STR,  O(plugins_dir), PKGLIBDIR "/plugins", 0, 0 },
 	{ "scores_parallel_min", K_INT, O(scores_parallel_min), "1000", 0, 1000000 },
+	{ "list_count_limit",	K_INT,  O(list_count_limit), "1000", 1, 1000000000 },
 	{ "log_file",		K_STR,  O(log_file), "", 0, 0 },
 	{ "public_url",		K_STR,  O(public_url), "http://localhost", 0, 0 },
 	{ "channel_allow_hosts", K_STR, O(channel_allow_hosts), "", 0, 0 },

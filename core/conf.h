@@ -27,6 +27,7 @@ struct config {
 	int	 session_ttl;		/* seconds */
 	int	 session_cache_ttl;	/* seconds a validated session is trusted; 0: off */
 	int	 scores_parallel_min;	/* score a page this long in two threads; 0: never */
+	int	 list_count_limit;	/* lists of items count this far, then say "more" */
 	bool	 cookie_secure;
 	int	 login_max_failures;	/* per account within login_window */
 	int	 login_max_failures_addr; /* per client address */

@@ -42,6 +42,7 @@ struct db {
 	int		 last_errno;
 	char		 last_error[256];
 	unsigned long long insert_id;
+	unsigned	 server;	/* which of db_socket/db_host's list conn reached */
 };
 
 /* A materialised result: every cell as text (NULL for SQL NULL).  The
@@ -77,6 +78,9 @@ void	 db_res_free(struct db_res *);
 
 /* For "yujing migrate": a connection that runs trusted multi-statement
  * files from sql/. */
+/* db_socket (or db_host) may list the nodes of a Galera cluster,
+ * separated by commas: the connection goes to the first that answers,
+ * starting at the one this process reached last. */
 MYSQL	*db_connect_raw(const struct config *, bool multi, char *err, size_t errsz);
 
 const char *db_strerror(int rc);

@@ -65,7 +65,9 @@ page_answer(struct req *r, int rc, const struct outcome *o, struct sv_page *p)
 	if (rc == -1)
 		app_outcome(r, o);
 	else
-		http_list(r, p->items, p->total, p->page, p->per_page);
+		http_json(r, 200, json_pack("{s:o, s:I, s:b, s:I, s:I}", "items", p->items,
+		    "total", (json_int_t)p->total, "total_exact", p->total_exact,
+		    "page", (json_int_t)p->page, "per_page", (json_int_t)p->per_page));
 }
 
 void
@@ -93,7 +95,7 @@ void
 h_submissions_list(struct req *r)
 {
 	struct sv_filter f = { 0 };
-	struct sv_page	 p = { 0 };
+	struct sv_page	 p = { .count_limit = r->w->cfg->list_count_limit };
 	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 
@@ -188,7 +190,7 @@ h_submissions_decide(struct req *r)
 void
 h_reviews_queue(struct req *r)
 {
-	struct sv_page	 p = { 0 };
+	struct sv_page	 p = { .count_limit = r->w->cfg->list_count_limit };
 	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 
@@ -200,7 +202,7 @@ h_reviews_queue(struct req *r)
 void
 h_messages_list(struct req *r)
 {
-	struct sv_page	 p = { 0 };
+	struct sv_page	 p = { .count_limit = r->w->cfg->list_count_limit };
 	struct actor	 a = app_actor(r);
 	struct outcome	 o;
 	int		 unread;
@@ -232,7 +234,7 @@ h_magazine_list(struct req *r)
 {
 	const char	*state = points_nz(http_query(r, "state"));
 	const char	*type = points_nz(http_query(r, "type"));
-	struct sv_page	 p = { 0 };
+	struct sv_page	 p = { .count_limit = r->w->cfg->list_count_limit };
 	struct outcome	 o;
 
 	if (validate_paging(r, &p.page, &p.per_page) == -1)
@@ -283,7 +285,7 @@ h_internal_exchange_list(struct req *r)
 {
 	const char	*adopted = points_nz(http_query(r, "adopted"));
 	const char	*from = points_nz(http_query(r, "from")), *to = points_nz(http_query(r, "to"));
-	struct sv_page	 p = { 0 };
+	struct sv_page	 p = { .count_limit = r->w->cfg->list_count_limit };
 	struct outcome	 o;
 	int		 a = -1;
 

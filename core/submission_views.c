@@ -131,8 +131,34 @@ sv_get(struct db *db, const struct actor *a, long long id, json_t **out, struct 
 	return 0;
 }
 
-/* Runs count (fmt, args…) and then rows with LIMIT/OFFSET appended to the
- * arguments; the rows become items with sv_item_json. */
+/* The LIMIT of a list's count query: count_limit rows (at least a page)
+ * past the start of the page asked for, and one more to know whether
+ * there are more.  An exact COUNT(*) of every submission the province
+ * may see reads a million rows; this reads what the pager can show from
+ * where the reader is.  Count queries are written
+ * SELECT COUNT(*) FROM (SELECT 1 … LIMIT ?) c. */
+static long long
+count_limit(const struct sv_page *p)
+{
+	long long ahead = p->count_limit > 0 ? p->count_limit : 1000;
+
+	if (ahead < p->per_page)
+		ahead = p->per_page;
+	return (p->page - 1) * p->per_page + ahead + 1;
+}
+
+/* The total from the count (limited by count_limit) in res; frees res. */
+static void
+set_total(struct sv_page *p, struct db_res *res)
+{
+	long long n = db_res_int(res, 0, 0), lim = count_limit(p);
+
+	db_res_free(res);
+	p->total_exact = n < lim;
+	p->total = p->total_exact ? n : lim - 1;
+}
+
+/* The rows become items with sv_item_json. */
 static int
 page_items(struct db *db, struct db_res *res, struct sv_page *p, struct outcome *o)
 {
@@ -182,7 +208,7 @@ int
 sv_list(struct db *db, const struct actor *a, const struct sv_filter *f, struct sv_page *p,
     struct outcome *o)
 {
-	static const char count[] = "SELECT COUNT(*) FROM submissions" LIST_WHERE;
+	static const char count[] = "SELECT COUNT(*) FROM (SELECT 1 FROM submissions" LIST_WHERE " LIMIT ?) c";
 	static const char rows[] = "SELECT " SUB_COLS " FROM submissions" LIST_WHERE
 	    " ORDER BY id DESC LIMIT ? OFFSET ?";
 	const char	*role = role_name(a->role);
@@ -198,10 +224,9 @@ sv_list(struct db *db, const struct actor *a, const struct sv_filter *f, struct 
 		free(like);
 		return -1;
 	}
-	if ((rc = db_query(db, &res, count, "ssssIIIIIIssss" LC_VISIBLE_FMT, ARGS)) != DB_OK)
+	if ((rc = db_query(db, &res, count, "ssssIIIIIIssss" LC_VISIBLE_FMT "i", ARGS, count_limit(p))) != DB_OK)
 		goto out;
-	p->total = db_res_int(&res, 0, 0);
-	db_res_free(&res);
+	set_total(p, &res);
 	rc = db_query(db, &res, rows, "ssssIIIIIIssss" LC_VISIBLE_FMT "ii", ARGS, p->per_page,
 	    (p->page - 1) * p->per_page);
 #undef ARGS
@@ -219,18 +244,18 @@ sv_queue(struct db *db, const struct actor *a, const char *type, struct sv_page 
 	static const char rows[] = "SELECT " SUB_COLS " FROM submissions "
 	    "WHERE state = 'submitted' AND review_level = ? AND (? IS NULL OR city = ?) "
 	    "AND (? IS NULL OR type = ?) ORDER BY submitted_at LIMIT ? OFFSET ?";
-	static const char count[] = "SELECT COUNT(*) FROM submissions "
+	static const char count[] = "SELECT COUNT(*) FROM (SELECT 1 FROM submissions "
 	    "WHERE state = 'submitted' AND review_level = ? AND (? IS NULL OR city = ?) "
-	    "AND (? IS NULL OR type = ?)";
+	    "AND (? IS NULL OR type = ?) LIMIT ?) c";
 	const char	*level = a->role == ROLE_CITY ? "city" : "province";
 	const char	*city = a->role == ROLE_CITY ? a->city : NULL;
 	struct db_res	 res;
 	int		 rc;
 
-	if ((rc = db_query(db, &res, count, "sssss", level, city, city, type, type)) != DB_OK)
+	if ((rc = db_query(db, &res, count, "sssssi", level, city, city, type, type,
+	    count_limit(p))) != DB_OK)
 		return outcome_db(o, rc);
-	p->total = db_res_int(&res, 0, 0);
-	db_res_free(&res);
+	set_total(p, &res);
 	if ((rc = db_query(db, &res, rows, "sssssii", level, city, city, type, type,
 	    p->per_page, (p->page - 1) * p->per_page)) != DB_OK)
 		return outcome_db(o, rc);
@@ -241,8 +266,8 @@ int
 sv_magazine(struct db *db, const char *state, const char *type, struct sv_page *p,
     struct outcome *o)
 {
-	static const char count[] = "SELECT COUNT(*) FROM submissions WHERE magazine = ? "
-	    "AND (? IS NULL OR type = ?)";
+	static const char count[] = "SELECT COUNT(*) FROM (SELECT 1 FROM submissions WHERE magazine = ? "
+	    "AND (? IS NULL OR type = ?) LIMIT ?) c";
 	static const char rows[] = "SELECT " SUB_COLS ", "
 	    "(SELECT mp.name FROM points mp WHERE mp.id = point_id) FROM submissions "
 	    "WHERE magazine = ? AND (? IS NULL OR type = ?) "
@@ -252,10 +277,9 @@ sv_magazine(struct db *db, const char *state, const char *type, struct sv_page *
 	size_t		 i;
 	int		 rc;
 
-	if ((rc = db_query(db, &res, count, "sss", state, type, type)) != DB_OK)
+	if ((rc = db_query(db, &res, count, "sssi", state, type, type, count_limit(p))) != DB_OK)
 		return outcome_db(o, rc);
-	p->total = db_res_int(&res, 0, 0);
-	db_res_free(&res);
+	set_total(p, &res);
 	if ((rc = db_query(db, &res, rows, "sssii", state, type, type, p->per_page,
 	    (p->page - 1) * p->per_page)) != DB_OK)
 		return outcome_db(o, rc);
@@ -274,12 +298,13 @@ int
 sv_internal_exchange(struct db *db, int adopted, const char *from, const char *to,
     struct sv_page *p, struct outcome *o)
 {
-#define IX_WHERE \
-	" FROM submissions s LEFT JOIN points p ON p.id = s.point_id" \
+#define IX_FILTER \
 	" WHERE s.opt_internal = 1 AND s.state = 'approved'" \
 	" AND (? IS NULL OR (? = 2 AND s.adopted IS NULL) OR s.adopted = ?)" \
 	" AND (? IS NULL OR s.first_submitted_at >= ?) AND (? IS NULL OR s.first_submitted_at < ? + INTERVAL 1 DAY)"
-	static const char count[] = "SELECT COUNT(*)" IX_WHERE;
+#define IX_WHERE " FROM submissions s LEFT JOIN points p ON p.id = s.point_id" IX_FILTER
+	/* The count reads the index only (sql/050_…): no join. */
+	static const char count[] = "SELECT COUNT(*) FROM (SELECT 1 FROM submissions s" IX_FILTER " LIMIT ?) c";
 	static const char rows[] = "SELECT s.id, s.title, s.fields, COALESCE(p.name, s.city), "
 	    "s.first_submitted_at, s.adopted, "
 	    "(SELECT COUNT(*) FROM leader_instructions l WHERE l.submission_id = s.id)"
@@ -292,10 +317,9 @@ sv_internal_exchange(struct db *db, int adopted, const char *from, const char *t
 
 #define IX_ARGS adopted >= 0 ? &a : NULL, adopted >= 0 ? &a : NULL, adopted >= 0 ? &a : NULL, \
 	from, from, to, to
-	if ((rc = db_query(db, &res, count, "IIIssss", IX_ARGS)) != DB_OK)
+	if ((rc = db_query(db, &res, count, "IIIssssi", IX_ARGS, count_limit(p))) != DB_OK)
 		return outcome_db(o, rc);
-	p->total = db_res_int(&res, 0, 0);
-	db_res_free(&res);
+	set_total(p, &res);
 	if ((rc = db_query(db, &res, rows, "IIIssssii", IX_ARGS, p->per_page,
 	    (p->page - 1) * p->per_page)) != DB_OK)
 		return outcome_db(o, rc);
@@ -349,7 +373,7 @@ int
 sv_messages(struct db *db, const struct actor *a, int unread, struct sv_page *p,
     struct outcome *o)
 {
-	static const char count[] = "SELECT COUNT(*) FROM messages" MSG_WHERE;
+	static const char count[] = "SELECT COUNT(*) FROM (SELECT 1 FROM messages" MSG_WHERE " LIMIT ?) c";
 	static const char rows[] = "SELECT id, kind, title, body, submission_id, created_at, read_at "
 	    "FROM messages" MSG_WHERE " ORDER BY id DESC LIMIT ? OFFSET ?";
 	const char	*role = role_name(a->role);
@@ -358,11 +382,10 @@ sv_messages(struct db *db, const struct actor *a, int unread, struct sv_page *p,
 	size_t		 i;
 	int		 rc;
 
-	if ((rc = db_query(db, &res, count, "sissiII", role, point, role, a->city, uid,
-	    unread >= 0 ? &unread_v : NULL, unread >= 0 ? &unread_v : NULL)) != DB_OK)
+	if ((rc = db_query(db, &res, count, "sissiIIi", role, point, role, a->city, uid,
+	    unread >= 0 ? &unread_v : NULL, unread >= 0 ? &unread_v : NULL, count_limit(p))) != DB_OK)
 		return outcome_db(o, rc);
-	p->total = db_res_int(&res, 0, 0);
-	db_res_free(&res);
+	set_total(p, &res);
 	if ((rc = db_query(db, &res, rows, "sissiIIii", role, point, role, a->city, uid,
 	    unread >= 0 ? &unread_v : NULL, unread >= 0 ? &unread_v : NULL, p->per_page,
 	    (p->page - 1) * p->per_page)) != DB_OK)

@@ -21,11 +21,17 @@ json_t	*sv_item_json(struct db *, const struct db_res *, size_t i, bool with_rou
 int	 sv_get(struct db *, const struct actor *, long long id, json_t **out,
 	    struct outcome *);
 
-/* A page of a list: items and the total before paging. */
+/* A page of a list: items and the total before paging.  The total is
+ * counted up to count_limit rows (at least per_page) past the start of
+ * the page; when there are more, total_exact is false and total is the
+ * rows counted (a lower bound).  count_limit 0: list_count_limit's
+ * default. */
 struct sv_page {
 	long long	 page, per_page;
+	long long	 count_limit;
 	json_t		*items;		/* set on success */
 	long long	 total;
+	bool		 total_exact;
 };
 
 struct sv_filter {

@@ -129,9 +129,12 @@ trap cleanup EXIT
 stack down >/dev/null 2>&1 || true
 rm -rf .run/test
 # Every list of scores is scored in two threads, as a province's is; the
-# watchdog reports a worker stuck after 2 s (tests/http/test_watchdog.py).
+# watchdog reports a worker stuck after 2 s (tests/http/test_watchdog.py);
+# lists of items count their totals to 40 rows past the page, so that the
+# lists as the province sees them take the capped path
+# (tests/http/test_list_totals.py).
 TEST_PORT=${YJ_TEST_PORT:-18080}
-if stack up --port "$TEST_PORT" --no-build --no-demo-items --bin build-asan/core/yujing --set scores_parallel_min=2 --set worker_stuck_after=2 \
+if stack up --port "$TEST_PORT" --no-build --no-demo-items --bin build-asan/core/yujing --set scores_parallel_min=2 --set worker_stuck_after=2 --set list_count_limit=40 \
     --set deliver_retry_base=1 --set deliver_poll_ms=100 --set send_timeout=4 --set deliver_lease=13 \
     > .run/stack.log 2>&1; then
 	pass 1

@@ -129,11 +129,15 @@ def queue_ids(c, **params):
     body = expect_json(c.get("/api/reviews/queue" + qs(per_page=200, **params)), 200, "queue")
     ids = [s["id"] for s in body["items"]]
     pages = 1
-    while len(ids) < body["total"] and pages < 100:
+    # A total past list_count_limit is a lower bound (total_exact false):
+    # page on while pages come full.
+    while (len(ids) < body["total"] or (not body["total_exact"] and len(body["items"]) == 200)) \
+            and pages < 100:
         pages += 1
         more = expect_json(c.get("/api/reviews/queue" + qs(page=pages, per_page=200, **params)),
                            200, "queue page %d" % pages)
         ids += [s["id"] for s in more["items"]]
+        body = more
     return ids
 
 

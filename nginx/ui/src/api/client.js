@@ -124,6 +124,7 @@ export async function refreshUnread() {
   if (!session.user) return
   try {
     const d = await api.get('/messages', { unread: 'true', per_page: 1 })
-    session.unread = d.total
+    // A count past list_count_limit is a lower bound: "1000+".
+    session.unread = d.total_exact === false ? d.total + '+' : d.total
   } catch (e) { /* shown elsewhere */ }
 }
