@@ -699,41 +699,26 @@ main(int argc, char **argv)
 				return 2;
 			}
 			cmd = "check-visibility";
-		} else if (!strcmp(cmd, "deliver") && argc >= 2 && !strcmp(argv[1], "run")) {
+		} else if ((!strcmp(cmd, "deliver") || !strcmp(cmd, "reminders")) && argc >= 2 &&
+		    !strcmp(argv[1], "run")) {
+			/* "deliver run [--until-idle]", "reminders run [--at T]". */
 			static const struct option lo[] = {
 				{ "until-idle", no_argument, NULL, 'i' },
+				{ "at", required_argument, NULL, 'a' },
+				{ "config", required_argument, NULL, 'c' },
 				{ NULL, 0, NULL, 0 },
 			};
+			bool deliver = !strcmp(cmd, "deliver");
+
 			optind = 1;
 			argc--;
 			argv++;
 			while ((c = getopt_long(argc, argv, "c:", lo, NULL)) != -1)
 				if (c == 'c')
 					conf = optarg;
-				else if (c == 'i')
+				else if (c == 'i' && deliver)
 					until_idle = true;
-				else {
-					usage(stderr);
-					return 2;
-				}
-			if (optind != argc) {
-				usage(stderr);
-				return 2;
-			}
-			cmd = "deliver";
-		} else if (!strcmp(cmd, "reminders") && argc >= 2 && !strcmp(argv[1], "run")) {
-			static const struct option ropts[] = {
-				{ "at", required_argument, NULL, 'a' },
-				{ "config", required_argument, NULL, 'c' },
-				{ NULL, 0, NULL, 0 },
-			};
-			optind = 1;
-			argc--;
-			argv++;
-			while ((c = getopt_long(argc, argv, "c:", ropts, NULL)) != -1)
-				if (c == 'c')
-					conf = optarg;
-				else if (c == 'a')
+				else if (c == 'a' && !deliver)
 					at = optarg;
 				else {
 					usage(stderr);
@@ -743,7 +728,7 @@ main(int argc, char **argv)
 				usage(stderr);
 				return 2;
 			}
-			cmd = "reminders";
+			cmd = deliver ? "deliver" : "reminders";
 		} else if (!strcmp(cmd, "submission") && argc >= 2) {
 			if (parse_transition(argc - 1, argv + 1, &tr, &conf) == -1) {
 				usage(stderr);

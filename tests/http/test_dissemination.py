@@ -6,6 +6,7 @@ markdown (signature verified) and a signed webhook → counted in
 /api/stats/dissemination.  Then the digest, a revert, the mail server down
 and up, and robots answering errors."""
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -27,10 +28,20 @@ def publish(a, **fields):
     return decide(a["province"], sub, "pass", options={"work_exchange": True})
 
 
-def start_receivers(**kw):
+@contextlib.contextmanager
+def receivers(**kw):
+    """A real SMTP server and robot receiver for one test, no subscriptions
+    or channels of earlier tests, and everything gone afterwards."""
+    dl.reset_dissemination()
+    db("DELETE FROM subscribe_attempts")
     smtp = dl.SMTPServer().start()
     robots = dl.RobotReceiver(**kw).start()
-    return smtp, robots
+    try:
+        yield smtp, robots
+    finally:
+        smtp.cleanup()
+        robots.stop()
+        dl.reset_dissemination()
 
 
 def channel(client, kind, name, url, **more):
@@ -56,12 +67,9 @@ def wait_states(sid, want, seconds=60):
 def test_approved_warning_reaches_subscriber_robots_and_stats():
     a = accounts()
     adm = admin()
-    dl.reset_dissemination()
-    db("DELETE FROM subscribe_attempts")
     t = tag()
     secret = "SEC" + t
-    smtp, robots = start_receivers(dingtalk_secret=secret, webhook_secret="hook-" + t)
-    try:
+    with receivers(dingtalk_secret=secret, webhook_secret="hook-" + t) as (smtp, robots):
         dl.set_mail(adm)
         addr = "buyer-%s@example.com" % t.lower()
         other = "other-%s@example.com" % t.lower()
@@ -195,20 +203,13 @@ def test_approved_warning_reaches_subscriber_robots_and_stats():
         w2 = publish(a, title="欧盟更新化妆品法规附件 " + t, country="EU")
         wait_states(w2["id"], {"sent"})
         check(smtp.wait(addr, 1, seconds=1, subject="化妆品") == [], "mail after unsubscribing")
-    finally:
-        smtp.cleanup()
-        robots.stop()
-        dl.reset_dissemination()
 
 
 def test_revert_unpublishes_and_nothing_is_sent_twice():
     a = accounts()
     adm = admin()
-    dl.reset_dissemination()
-    db("DELETE FROM subscribe_attempts")
     t = tag()
-    smtp, robots = start_receivers()
-    try:
+    with receivers() as (smtp, robots):
         dl.set_mail(adm)
         addr = "rev-%s@example.com" % t.lower()
         dl.subscribe(Client(), smtp, addr)
@@ -234,20 +235,13 @@ def test_revert_unpublishes_and_nothing_is_sent_twice():
               % (addr, len(smtp.messages(addr))))
         rows = delivery_rows(sid)
         check([x[0] for x in rows] == [addr] and rows[0][1] == "sent", "rows: %r" % rows)
-    finally:
-        smtp.cleanup()
-        robots.stop()
-        dl.reset_dissemination()
 
 
 def test_revert_before_sending_cancels_what_has_not_gone_out():
     a = accounts()
     adm = admin()
-    dl.reset_dissemination()
-    db("DELETE FROM subscribe_attempts")
     t = tag()
-    smtp, robots = start_receivers()
-    try:
+    with receivers() as (smtp, robots):
         dl.set_mail(adm)
         addr = "cancel-%s@example.com" % t.lower()
         dl.subscribe(Client(), smtp, addr)
@@ -260,20 +254,13 @@ def test_revert_before_sending_cancels_what_has_not_gone_out():
         smtp.mode = "ok"
         time.sleep(3)
         check(smtp.messages(addr)[1:] == [], "a reverted warning was mailed")
-    finally:
-        smtp.cleanup()
-        robots.stop()
-        dl.reset_dissemination()
 
 
 def test_smtp_down_then_up_delivers_once():
     a = accounts()
     adm = admin()
-    dl.reset_dissemination()
-    db("DELETE FROM subscribe_attempts")
     t = tag()
-    smtp, robots = start_receivers()
-    try:
+    with receivers() as (smtp, robots):
         dl.set_mail(adm)
         addr = "down-%s@example.com" % t.lower()
         dl.subscribe(Client(), smtp, addr)
@@ -295,18 +282,12 @@ def test_smtp_down_then_up_delivers_once():
         n = int(db_value("SELECT COUNT(*) FROM delivery_attempts da JOIN deliveries d ON d.id = da.delivery_id "
                          "WHERE d.submission_id = %d" % sid))
         check(n == rows[0][2], "every attempt recorded: %d attempts, %d rows" % (rows[0][2], n))
-    finally:
-        smtp.cleanup()
-        robots.stop()
-        dl.reset_dissemination()
 
 
 def test_robot_errcodes_retry_or_fail():
     a = accounts()
-    dl.reset_dissemination()
     t = tag()
-    smtp, robots = start_receivers()
-    try:
+    with receivers() as (smtp, robots):
         prov = a["province"]
         limited = channel(prov, "wecom", "限流 " + t, robots.url("/wecom/limited?key=" + t))
         ding = channel(prov, "dingtalk", "限流钉钉 " + t, robots.url("/dingtalk/limited?access_token=" + t))
@@ -351,10 +332,6 @@ def test_robot_errcodes_retry_or_fail():
         check(r["state"] in ("pending", "retrying", "sent"), repr(r))
         dl.wait_until(lambda: db_value("SELECT state FROM deliveries WHERE id = %d" % did) == "sent", "resent")
         check(len(robots.received(path="/wecom/perm")) == 2, "resent once")
-    finally:
-        smtp.cleanup()
-        robots.stop()
-        dl.reset_dissemination()
 
 
 def test_bad_subscription_input_is_refused_and_throttled():
@@ -392,11 +369,9 @@ def test_bad_subscription_input_is_refused_and_throttled():
 
 def test_channel_urls_validated_and_test_button():
     a = accounts()
-    dl.reset_dissemination()
     t = tag()
     prov = a["province"]
-    smtp, robots = start_receivers(dingtalk_secret="S" + t)
-    try:
+    with receivers(dingtalk_secret="S" + t) as (smtp, robots):
         for url, why in (("ftp://example.com/hook", "scheme"),
                          ("http://10.1.2.3/hook", "private"),
                          ("http://192.168.0.7:8080/x", "private"),
@@ -443,10 +418,6 @@ def test_channel_urls_validated_and_test_button():
         check(prov.delete("/api/channels/%d" % dt["id"]).status in (200, 204), "delete")
         check(not [c for c in expect_json(prov.get("/api/channels"), 200, "list")["items"]
                    if c["id"] == dt["id"]], "deleted channel listed")
-    finally:
-        smtp.cleanup()
-        robots.stop()
-        dl.reset_dissemination()
 
 
 def test_mail_settings_keep_the_password_and_test_mail():
@@ -479,11 +450,8 @@ def test_mail_settings_keep_the_password_and_test_mail():
 def test_daily_digest_collects_the_day():
     a = accounts()
     adm = admin()
-    dl.reset_dissemination()
-    db("DELETE FROM subscribe_attempts")
     t = tag()
-    smtp, robots = start_receivers()
-    try:
+    with receivers() as (smtp, robots):
         dl.set_mail(adm)
         addr = "daily-%s@example.com" % t.lower()
         dl.subscribe(Client(), smtp, addr, countries=["VN"], digest="daily")
@@ -505,18 +473,12 @@ def test_daily_digest_collects_the_day():
         check(m["List-Unsubscribe"], "digest without List-Unsubscribe")
         time.sleep(1.5)
         check(len(smtp.wait(addr, 2, seconds=1, subject="摘要")) == 1, "a second digest")
-    finally:
-        smtp.cleanup()
-        robots.stop()
-        dl.reset_dissemination()
 
 
 def test_long_warning_fits_each_robot_and_rate_limit_holds():
     a = accounts()
-    dl.reset_dissemination()
     t = tag()
-    smtp, robots = start_receivers()
-    try:
+    with receivers() as (smtp, robots):
         prov = a["province"]
         wc = channel(prov, "wecom", "长文 " + t, robots.url("/wecom/long?key=" + t), rate_per_minute=2)
         long_content = ("欧盟委员会发布公告，对原产于中国的相关产品发起反倾销调查。" * 200)[:4000]
@@ -536,10 +498,6 @@ def test_long_warning_fits_each_robot_and_rate_limit_holds():
         st = db_value("SELECT state FROM deliveries WHERE submission_id = %d AND channel_id = %d"
                       % (w3["id"], wc["id"]))
         check(st in ("pending", "retrying"), "the third: %s" % st)
-    finally:
-        smtp.cleanup()
-        robots.stop()
-        dl.reset_dissemination()
 
 
 def test_delivery_processes_never_send_twice():
@@ -550,10 +508,8 @@ def test_delivery_processes_never_send_twice():
     from client import run_dir
     a = accounts()
     adm = admin()
-    dl.reset_dissemination()
     t = tag()
-    smtp, robots = start_receivers()
-    try:
+    with receivers() as (smtp, robots):
         dl.set_mail(adm)
         addrs = ["many%02d-%s@example.com" % (i, t.lower()) for i in range(12)]
         for x in addrs:
@@ -585,10 +541,6 @@ def test_delivery_processes_never_send_twice():
             check(subjects == sorted("【贸易预警】并发投递%d %s" % (i, t) for i in range(3)),
                   "%s got %r" % (x, subjects))
         check(all(p.returncode == 0 for p in procs), "deliver run exit codes %r" % [p.returncode for p in procs])
-    finally:
-        smtp.cleanup()
-        robots.stop()
-        dl.reset_dissemination()
 
 
 def test_manage_change_unsubscribe_and_subscribe_again():
@@ -636,11 +588,8 @@ def test_one_announcement_reaches_each_recipient_once():
     first only; a different announcement still goes out."""
     a = accounts()
     adm = admin()
-    dl.reset_dissemination()
-    db("DELETE FROM subscribe_attempts")
     t = tag()
-    smtp, robots = start_receivers()
-    try:
+    with receivers() as (smtp, robots):
         dl.set_mail(adm)
         addr = "dup-%s@example.com" % t.lower()
         dl.subscribe(Client(), smtp, addr, countries=["AU"])
@@ -658,7 +607,3 @@ def test_one_announcement_reaches_each_recipient_once():
         check(len(posts) == 2, "robot posts: %d" % len(posts))
         check(raw_request("GET", "/api/public/warnings/%d" % w2["id"]).status == 200, "still public")
         check(wc["id"], "channel")
-    finally:
-        smtp.cleanup()
-        robots.stop()
-        dl.reset_dissemination()
