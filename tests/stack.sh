@@ -66,6 +66,13 @@ case $cmd in
 up|down|status|db-stop|db-start|app-restart) ;;
 *) usage >&2; exit 2 ;;
 esac
+# .run/NAME is the stack's; these folders of .run/ belong to the test
+# command, which empties them (a stack there would lose its database).
+case $name in
+ui|fuzz|deploy|galera|plugin-example|""|*/*|.*)
+	echo "stack.sh: \"$name\" cannot be a stack's name: .run/$name is the test command's own folder" >&2
+	exit 2 ;;
+esac
 
 say() { printf '[%s] %s\n' "$name" "$*"; }
 die() { printf '[%s] error: %s\n' "$name" "$*" >&2; exit 1; }
