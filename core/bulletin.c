@@ -12,6 +12,7 @@
 
 #include "access.h"
 #include "clock.h"
+#include "publication.h"
 
 /* ------------------------------------------------------------- names */
 
@@ -150,7 +151,7 @@ bulletin_load(struct db *db, const struct actor *a, int year, int month, struct 
 	    "LEFT JOIN measure_types mt ON mt.code = JSON_VALUE(s.fields, '$.measure_type') "
 	    "LEFT JOIN countries c ON c.code = JSON_VALUE(s.fields, '$.country') "
 	    "LEFT JOIN industries ind ON ind.code = JSON_VALUE(s.fields, '$.industry') "
-	    "WHERE s.type = 'warning_info' AND s.state = 'approved' AND s.opt_work_exchange = 1 "
+	    "WHERE " PUB_WHERE " "
 	    "AND s.decided_at >= ? AND s.decided_at < ? AND (? IS NULL OR s.city = ?) "
 	    "ORDER BY s.id";
 	static const char city_sql[] = "SELECT name FROM regions WHERE code = ?";

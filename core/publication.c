@@ -8,9 +8,6 @@
 
 #include "app.h"
 
-/* Public: an approved warning_info passed with 发布到预警工作交流. */
-#define PUB_WHERE \
-	"s.type = 'warning_info' AND s.state = 'approved' AND s.opt_work_exchange = 1"
 #define PUB_COLS \
 	"s.id, s.fields, s.point_id, p.name, s.decided_at, " \
 	"(SELECT name FROM countries WHERE code = JSON_VALUE(s.fields, '$.country')), " \

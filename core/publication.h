@@ -5,6 +5,12 @@
 #ifndef YJ_PUBLICATION_H
 #define YJ_PUBLICATION_H
 
+/* Published (public): an approved warning_info passed with 发布到预警工作交流,
+ * over submissions aliased s.  The public answers, the feeds and the
+ * bulletin all read this one condition. */
+#define PUB_WHERE \
+	"s.type = 'warning_info' AND s.state = 'approved' AND s.opt_work_exchange = 1"
+
 #include <stdbool.h>
 
 #include <jansson.h>
