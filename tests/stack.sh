@@ -69,7 +69,7 @@ esac
 # .run/NAME is the stack's; these folders of .run/ belong to the test
 # command, which empties them (a stack there would lose its database).
 case $name in
-ui|fuzz|deploy|galera|plugin-example|""|*/*|.*)
+ui|fuzz|galera|""|*/*|.*)
 	echo "stack.sh: \"$name\" cannot be a stack's name: .run/$name is the test command's own folder" >&2
 	exit 2 ;;
 esac

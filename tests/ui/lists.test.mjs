@@ -156,6 +156,9 @@ test('times in Beijing time from a browser in America/Los_Angeles', async () => 
   await p.getByRole('heading', { name: '季度分析报告' }).waitFor()
   assert.equal(await p.evaluate(() => new Date().getFullYear()), 2026)
   await p.locator('.filter-bar .el-select__wrapper').first().click()
+  // The options are read once the popper has shown them: read while it
+  // still opens, the list can be empty.
+  await p.getByRole('option').locator('visible=true').nth(1).waitFor()
   const years = (await p.getByRole('option').locator('visible=true').allInnerTexts()).map((t) => t.trim())
   assert.equal(years[1], '2027年度', years.join(','))
   await p.keyboard.press('Escape')
