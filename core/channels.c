@@ -135,23 +135,42 @@ channels_visible(const struct actor *a, long long channel_point_id)
 }
 
 int
-channels_list(struct db *db, const struct actor *a, json_t **items, struct outcome *o)
+channels_list(struct db *db, const struct actor *a, const struct channel_query *q, json_t **items,
+    long long *total, struct outcome *o)
 {
-	static const char sql[] = "SELECT " CH_COLS " FROM channels WHERE deleted_at IS NULL "
-	    "AND (? IS NULL OR point_id = ?) ORDER BY id";
+#define CH_LIST_WHERE " FROM channels WHERE deleted_at IS NULL AND (? IS NULL OR point_id = ?) " \
+	"AND (? IS NULL OR point_id = ?) AND (? IS NULL OR kind = ?) AND (? IS NULL OR enabled = ?) " \
+	"AND (? IS NULL OR name LIKE ?)"
+	static const char count_sql[] = "SELECT COUNT(*)" CH_LIST_WHERE;
+	static const char rows_sql[] = "SELECT " CH_COLS CH_LIST_WHERE " ORDER BY id LIMIT ? OFFSET ?";
 	struct db_res	 res;
-	long long	*pid = a->role == ROLE_POINT ? (long long *)&a->point_id : NULL;
+	long long	*own = a->role == ROLE_POINT ? (long long *)&a->point_id : NULL;
+	long long	*pid = q->point_id > 0 ? (long long *)&q->point_id : NULL;
+	long long	 en = q->enabled, *enp = q->enabled >= 0 ? &en : NULL;
+	char		*pat = q->q != NULL ? db_like(q->q) : NULL;
 	size_t		 i;
 	int		 rc;
+#define CH_LIST_ARGS own, own, pid, pid, q->kind, q->kind, enp, enp, pat, pat
 
-	if ((rc = db_query(db, &res, sql, "II", pid, pid)) != DB_OK)
-		return outcome_db(o, rc);
+	if ((rc = db_query(db, &res, count_sql, "IIIIssIIss", CH_LIST_ARGS)) != DB_OK)
+		goto fail;
+	*total = db_res_int(&res, 0, 0);
+	db_res_free(&res);
+	if ((rc = db_query(db, &res, rows_sql, "IIIIssIIssii", CH_LIST_ARGS, q->per_page,
+	    (q->page - 1) * q->per_page)) != DB_OK)
+		goto fail;
+	free(pat);
 	*items = json_array();
 	for (i = 0; i < res.nrows; i++)
 		json_array_append_new(*items, channel_json(&res, i));
 	db_res_free(&res);
 	o->kind = OUT_OK;
 	return 0;
+fail:
+	free(pat);
+	return outcome_db(o, rc);
+#undef CH_LIST_ARGS
+#undef CH_LIST_WHERE
 }
 
 static int

@@ -15,7 +15,17 @@
 #define WECOM_MAX_BYTES 4096
 #define DINGTALK_MAX_BYTES 5000
 
-int	 channels_list(struct db *, const struct actor *, json_t **items, struct outcome *);
+/* GET /api/channels: those the actor keeps (a point its own, the province
+ * all), filtered, a page at a time in id order; *total counts them all. */
+struct channel_query {
+	const char	*kind;		/* NULL: any */
+	const char	*q;		/* in the name; NULL: any */
+	long long	 point_id;	/* 0: any */
+	int		 enabled;	/* -1: any, 0 or 1 */
+	long long	 page, per_page;
+};
+int	 channels_list(struct db *, const struct actor *, const struct channel_query *,
+	    json_t **items, long long *total, struct outcome *);
 int	 channels_create(struct db *, const struct config *, const struct actor *,
 	    const json_t *in, json_t **out, struct outcome *);
 int	 channels_update(struct db *, const struct config *, const struct actor *, long long id,

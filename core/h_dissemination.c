@@ -93,13 +93,30 @@ h_channels_list(struct req *r)
 {
 	struct actor	 a = app_actor(r);
 	struct outcome	 o = { 0 };
+	struct channel_query	 q = { 0 };
 	json_t			*items;
+	long long		 total;
 
-	if (channels_list(&r->w->db, &a, &items, &o) == -1) {
+	if (validate_query_id(r, "point", "预警点", &q.point_id) == -1 ||
+	    validate_paging(r, &q.page, &q.per_page) == -1 ||
+	    (q.enabled = validate_query_bool(r, "enabled", "是否启用")) == -2)
+		return;
+	q.kind = http_query(r, "kind");
+	if (q.kind != NULL && *q.kind == '\0')
+		q.kind = NULL;
+	if (q.kind != NULL && strcmp(q.kind, "wecom") && strcmp(q.kind, "dingtalk") &&
+	    strcmp(q.kind, "webhook") && strcmp(q.kind, "email")) {
+		http_error(r, ERR_INVALID, "渠道类型应为 wecom、dingtalk、webhook 或 email", "kind");
+		return;
+	}
+	q.q = http_query(r, "q");
+	if (q.q != NULL && *q.q == '\0')
+		q.q = NULL;
+	if (channels_list(&r->w->db, &a, &q, &items, &total, &o) == -1) {
 		app_outcome(r, &o);
 		return;
 	}
-	http_list(r, items, (long long)json_array_size(items), 1, (long long)json_array_size(items));
+	http_list(r, items, total, q.page, q.per_page);
 }
 
 void

@@ -407,7 +407,7 @@ def test_channel_urls_validated_and_test_button():
         r = prov.post("/api/channels/%d/test" % dt["id"])
         check(r.status in (200, 502) and "310000" in r.body.decode("utf-8"), "failing test: %s" % r)
         # Listed, secret never shown; changed with its version; deleted.
-        lst = expect_json(prov.get("/api/channels"), 200, "list")
+        lst = expect_json(prov.get("/api/channels?q=" + urllib.parse.quote(t)), 200, "list")
         mine = [c for c in lst["items"] if c["id"] == dt["id"]]
         check(len(mine) == 1 and "secret" not in mine[0] and mine[0].get("secret_set") is True, repr(mine))
         up = expect_json(prov.patch("/api/channels/%d" % dt["id"], {"enabled": False,
@@ -416,8 +416,62 @@ def test_channel_urls_validated_and_test_button():
         assert_error(prov.patch("/api/channels/%d" % dt["id"], {"enabled": True,
                                                                 "version": mine[0]["version"]}), 409, "conflict")
         check(prov.delete("/api/channels/%d" % dt["id"]).status in (200, 204), "delete")
-        check(not [c for c in expect_json(prov.get("/api/channels"), 200, "list")["items"]
+        check(not [c for c in expect_json(prov.get("/api/channels?q=" + urllib.parse.quote(t)), 200,
+                                          "list")["items"]
                    if c["id"] == dt["id"]], "deleted channel listed")
+
+
+def test_channel_list_filters_and_pages():
+    a = accounts()
+    t = tag()
+    prov, jd = a["province"], a["jiande"]
+    jid = jiande_point_id()
+    with receivers() as (smtp, robots):
+        made = {}
+        for i in range(7):
+            kind = ("wecom", "dingtalk", "webhook", "email")[i % 4]
+            url = ("list%d-%s@example.com" % (i, t.lower())) if kind == "email" else robots.url("/%s/l%d" % (kind, i))
+            more = {"secret": "S" + t} if kind == "webhook" else {}
+            if i in (1, 5):
+                more["point_id"] = jid
+            c = channel(prov, kind, "列表%d %s" % (i, t), url, **more)
+            made[c["id"]] = c
+        off = [c for c in made.values() if c["kind"] == "wecom"][0]
+        expect_json(prov.patch("/api/channels/%d" % off["id"], {"enabled": False, "version": off["version"]}),
+                    200, "disable")
+        mine = "q=" + urllib.parse.quote(t)
+
+        def ids(client, query):
+            body = expect_json(client.get("/api/channels?" + mine + "&" + query), 200, query)
+            return body, [c["id"] for c in body["items"]]
+
+        body, got = ids(prov, "per_page=200")
+        check(body["total"] == 7 and sorted(got) == sorted(made) and got == sorted(got), repr(body))
+        _, got = ids(prov, "kind=dingtalk")
+        check(got == sorted(k for k, c in made.items() if c["kind"] == "dingtalk"), repr(got))
+        _, got = ids(prov, "enabled=false")
+        check(got == [off["id"]], repr(got))
+        _, got = ids(prov, "enabled=true&kind=wecom")
+        check(got == sorted(k for k, c in made.items() if c["kind"] == "wecom" and k != off["id"]), repr(got))
+        _, got = ids(prov, "point=%d" % jid)
+        check(got == sorted(k for k, c in made.items() if c["point_id"] == jid) and len(got) == 2, repr(got))
+        # Pages of 3: every channel once, in order, with the whole total on each.
+        seen = []
+        for page in (1, 2, 3):
+            body, got = ids(prov, "per_page=3&page=%d" % page)
+            check(body["total"] == 7 and body["page"] == page and body["per_page"] == 3, repr(body))
+            seen += got
+        check(seen == sorted(made), "pages: %r" % seen)
+        # A point lists its own only, whatever point it asks for.
+        body, got = ids(jd, "per_page=200")
+        check(body["total"] == 2 and got == sorted(k for k, c in made.items() if c["point_id"] == jid), repr(body))
+        other = int(db_value("SELECT MIN(id) FROM points WHERE id <> %d" % jid))
+        body, got = ids(jd, "point=%d" % other)
+        check(body["total"] == 0 and got == [], repr(body))
+        for query, field in (("kind=sms", "kind"), ("enabled=maybe", "enabled"), ("point=abc", "point"),
+                             ("per_page=500", "per_page"), ("page=0", "page")):
+            err = assert_error(prov.get("/api/channels?" + query), 400, "invalid", field)
+            check(err["message"], "%s: %r" % (query, err))
 
 
 def test_mail_settings_keep_the_password_and_test_mail():

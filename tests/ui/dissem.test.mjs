@@ -34,7 +34,7 @@ before(async () => {
   port = receiver.address().port
 })
 after(async () => {
-  for (const c of (await api.province.get('/channels')).items.filter((x) => x.name.includes(stamp))) {
+  for (const c of (await api.province.get('/channels?per_page=200&q=' + encodeURIComponent(stamp))).items.filter((x) => x.name.includes(stamp))) {
     await api.province.del('/channels/' + c.id)
   }
   receiver.close()
@@ -61,13 +61,24 @@ test('推送渠道: a private address is refused in place; a robot is registered
   await r.waitFor()
   assert.match(await r.innerText(), /企业微信群机器人/)
   assert.match(await r.innerText(), /省厅/)
-  const mine = (await api.province.get('/channels')).items.filter((c) => c.name === '出口企业群 ' + stamp)
+  const mine = (await api.province.get('/channels?per_page=200&q=' + encodeURIComponent(stamp))).items.filter((c) => c.name === '出口企业群 ' + stamp)
   assert.equal(mine.length, 1)
   assert.equal(mine[0].kind, 'wecom')
   await r.getByRole('button', { name: '测试' }).click()
   await p.getByText('测试消息已发送').waitFor()
   assert.equal(got.length, 1)
   assert.ok(got[0].body.markdown.content.length > 0)
+  // The filters go to the server: 钉钉 leaves the WeCom robot out, its name finds it again.
+  await L.choose(p, '类型', '钉钉群机器人')
+  const asked = p.waitForResponse((x) => x.url().includes('/api/channels?') && x.url().includes('kind=dingtalk'))
+  await p.getByRole('button', { name: '查询', exact: true }).click()
+  assert.equal((await (await asked).json()).items.filter((c) => c.kind !== 'dingtalk').length, 0)
+  await r.waitFor({ state: 'hidden' })
+  await L.choose(p, '类型', '全部')
+  await p.locator('#flt-q').fill(stamp)
+  await p.getByRole('button', { name: '查询', exact: true }).click()
+  await r.waitFor()
+  assert.equal(await p.locator('.el-table__body tr').count(), 1)
   await L.shots(p, 'channels')
   noErrors(p, [400])
 })
