@@ -81,14 +81,19 @@ else
 fi
 
 step "unit tests under valgrind"
+rm -f .run/valgrind-*.log
 for t in build/tests/unit/test-*; do
 	[ -x "$t" ] && [ "${t%.*}" = "$t" ] || continue
 	if CMOCKA_MESSAGE_OUTPUT=TAP valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    --error-exitcode=99 "$t" > .run/valgrind.log 2>&1; then
 		echo "ok - valgrind $(basename "$t")"; pass 1
 	else
-		echo "not ok - valgrind $(basename "$t")"; tail -40 .run/valgrind.log
-		fail 1 "valgrind $(basename "$t")"
+		# Which test failed and every valgrind report, not only the tail;
+		# the whole log is kept beside the others.
+		echo "not ok - valgrind $(basename "$t")"
+		grep -E '^not ok|^==[0-9]+==' .run/valgrind.log | head -200; tail -20 .run/valgrind.log
+		cp .run/valgrind.log ".run/valgrind-$(basename "$t").log"
+		fail 1 "valgrind $(basename "$t") (whole log: .run/valgrind-$(basename "$t").log)"
 	fi
 done
 
