@@ -1127,6 +1127,7 @@ dissem_report(struct db *db, const struct actor *a, int year, long long point_id
 	char		 from[32], to[32], name[256] = "", city[8] = "";
 	long long	 published = 0, within = 0, delivered = 0, months = 0, posts = 0;
 	long long	 sub_sent = 0, sub_people = 0, robot_sent = 0, robot_groups = 0, list_sent = 0, hook_sent = 0;
+	bool		 wecom = false, dingtalk = false;
 	size_t		 i;
 	int		 rc;
 	json_t		*median;
@@ -1178,6 +1179,7 @@ dissem_report(struct db *db, const struct actor *a, int year, long long point_id
 		} else if (!strcmp(k, "wecom") || !strcmp(k, "dingtalk")) {
 			robot_sent += n;
 			robot_groups += people;
+			*(k[0] == 'w' ? &wecom : &dingtalk) = true;
 		} else if (!strcmp(k, "email"))
 			list_sent = n;
 		else
@@ -1197,8 +1199,11 @@ dissem_report(struct db *db, const struct actor *a, int year, long long point_id
 	if (posts > 0)
 		buf_printf(&t, "，子站另发布动态%lld条", posts);
 	buf_puts(&t, "。");
-	if (robot_sent > 0)
-		buf_printf(&t, "通过企业微信群、钉钉群等%lld个工作群推送%lld条次；", robot_groups, robot_sent);
+	/* The kinds of group named are those that were pushed to. */
+	if (robot_sent > 0 && wecom && dingtalk)
+		buf_printf(&t, "通过企业微信群、钉钉群共%lld个工作群推送%lld条次；", robot_groups, robot_sent);
+	else if (robot_sent > 0)
+		buf_printf(&t, "通过%lld个%s推送%lld条次；", robot_groups, wecom ? "企业微信群" : "钉钉群", robot_sent);
 	if (sub_sent > 0)
 		buf_printf(&t, "向%lld个订阅企业邮箱发送预警邮件%lld封；", sub_people, sub_sent);
 	if (list_sent > 0)

@@ -169,6 +169,9 @@ def test_approved_warning_reaches_subscriber_robots_and_stats():
             check(sent(rep, k) == sent(rep0, k) + 1, "%s: %r → %r" % (k, rep0["by_channel"], rep["by_channel"]))
         check(rep["point_name"] in rep["text"] and "发布预警信息%d条" % rep["published"] in rep["text"] and
               "2小时内送达" in rep["text"], rep["text"])
+        groups = sum(rep["by_channel"][k]["recipients"] for k in ("wecom", "dingtalk"))
+        check("通过企业微信群、钉钉群共%d个工作群推送%d条次" % (groups, sent(rep, "wecom") + sent(rep, "dingtalk"))
+              in rep["text"], rep["text"])
         check(expect_json(prov.get("/api/stats/dissemination/report?point=%d" % jiande_point_id()), 200,
                           "province reads it")["published"] == rep["published"], "province's report")
         other_city = db_value("SELECT MIN(id) FROM points WHERE city <> '330100'")

@@ -120,6 +120,10 @@ test('投递记录 and 传递统计: a published warning delivered to the robot;
   await L.row(p, rep.point_name).getByRole('button', { name: '年度传递情况' }).click()
   await p.locator('[data-report]').filter({ hasText: rep.text }).waitFor()
   assert.match(rep.text, /发布预警信息\d+条/)
+  // The groups are named by the kinds pushed to: here WeCom robots only.
+  const bc = rep.by_channel
+  assert.ok(bc.wecom && !bc.dingtalk, JSON.stringify(bc))
+  assert.ok(rep.text.includes('通过' + bc.wecom.recipients + '个企业微信群推送' + bc.wecom.sent + '条次'), rep.text)
   await L.shots(p, 'dissemination')
   noErrors(p)
 })
