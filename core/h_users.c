@@ -2,7 +2,6 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "access.h"
 #include "actor.h"
 #include "app.h"
 #include "outcome.h"
