@@ -46,6 +46,7 @@ outcome_err(const struct outcome *o)
 	case OUT_BAD_REQUEST:	return ERR_BAD_REQUEST;
 	case OUT_UNAVAILABLE:	return ERR_UNAVAILABLE;
 	case OUT_RATE_LIMITED:	return ERR_RATE_LIMITED;
+	case OUT_UNAUTHENTICATED: return ERR_UNAUTHENTICATED;
 	case OUT_DB:
 		return o->db_rc == DB_UNAVAILABLE ? ERR_UNAVAILABLE :
 		    o->db_rc == DB_RETRY ? ERR_CONFLICT : ERR_INTERNAL;

@@ -12,6 +12,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "rules.h"
+#include "stats_query.h"
 #include "validate.h"
 #include "worker.h"
 
@@ -212,17 +213,16 @@ void
 h_scores_list(struct req *r)
 {
 	long long	 page, per_page, total;
-	int		 year, rc;
-	const char	*city;
-	long long	 point;
+	int		 rc;
+	struct stats_scope s;
 	struct facts	*f = NULL;
 	size_t		 n = 0;
 
-	if (stats_scope(r, &year, &city, &point) == -1 ||
+	if (stats_scope(r, &s) == -1 ||
 	    validate_paging_max(r, &page, &per_page, 20000) == -1)
 		return;
-	rc = facts_load(&r->w->db, year, city, point, true, FACTS_SCORE, per_page, (page - 1) * per_page,
-	    &f, &n, &total);
+	rc = facts_load(&r->w->db, s.year, stats_scope_city(&s), s.point, true, FACTS_SCORE, per_page,
+	    (page - 1) * per_page, &f, &n, &total);
 	if (rc != DB_OK) {
 		app_db_error(r, rc);
 		return;

@@ -1,116 +1,50 @@
 /* yujing — /api/users: accounts, managed by the admin. */
 #include <ctype.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "access.h"
 #include "actor.h"
 #include "app.h"
 #include "outcome.h"
-#include "audit.h"
 #include "handlers.h"
-#include "password.h"
-#include "session.h"
 #include "users.h"
 #include "validate.h"
 #include "worker.h"
 
-#define USER_COLS \
-	"id, username, name, role, point_id, city, disabled, version, created_at, updated_at"
-
-static json_t *
-user_json(const struct db_res *res, size_t i)
-{
-	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:b, s:I, s:o, s:o}",
-	    "id", (json_int_t)db_res_int(res, i, 0),
-	    "username", db_res_str(res, i, 1),
-	    "name", db_res_str(res, i, 2),
-	    "role", db_res_str(res, i, 3),
-	    "point_id", db_res_null(res, i, 4) ? json_null() : json_integer(db_res_int(res, i, 4)),
-	    "city", db_res_null(res, i, 5) ? json_null() : json_string(db_res_str(res, i, 5)),
-	    "disabled", (int)db_res_int(res, i, 6),
-	    "version", (json_int_t)db_res_int(res, i, 7),
-	    "created_at", app_time(db_res_str(res, i, 8)),
-	    "updated_at", app_time(db_res_str(res, i, 9)));
-}
-
 static void
 answer_user(struct req *r, int status, long long id)
 {
-	static const char sql[] =
-	    "SELECT " USER_COLS " FROM users WHERE id = ? AND deleted_at IS NULL";
-	struct db_res	 res;
-	int		 rc;
+	struct outcome	 e;
+	struct actor	 actor = app_actor(r);
+	json_t		*u;
 
-	if ((rc = db_query(&r->w->db, &res, sql, "i", id)) != DB_OK) {
-		app_db_error(r, rc);
+	if (users_get(&r->w->db, &actor, id, &u, &e) != 0) {
+		app_outcome(r, &e);
 		return;
 	}
-	if (res.nrows == 0)
-		http_error(r, ERR_NOT_FOUND, "用户不存在", NULL);
-	else
-		http_json(r, status, user_json(&res, 0));
-	db_res_free(&res);
+	http_json(r, status, u);
 }
 
 void
 h_users_list(struct req *r)
 {
-#define USERS_WHERE \
-	" FROM users WHERE deleted_at IS NULL" \
-	" AND (? IS NULL OR username LIKE ? OR name LIKE ?)" \
-	" AND (? IS NULL OR role = ?)" \
-	" AND (? IS NULL OR disabled = ?)"
-	static const char sql_count[] = "SELECT COUNT(*)" USERS_WHERE;
-	static const char sql_items[] =
-	    "SELECT " USER_COLS USERS_WHERE " ORDER BY id LIMIT ? OFFSET ?";
-	long long	 page, per_page, dis;
-	const char	*q, *role;
-	char		*pat = NULL;
-	struct db_res	 res;
-	json_t		*items;
-	int		 disabled, rc;
-	size_t		 i;
-	long long	 total;
+	struct users_query	 q;
+	struct outcome		 e;
+	struct actor		 actor = app_actor(r);
+	json_t			*items;
+	long long		 total;
 
-	if (validate_paging(r, &page, &per_page) == -1)
+	memset(&q, 0, sizeof(q));
+	if (validate_paging(r, &q.page, &q.per_page) == -1)
 		return;
-	if ((disabled = validate_query_bool(r, "disabled", "是否停用")) == -2)
+	if ((q.disabled = validate_query_bool(r, "disabled", "是否停用")) == -2)
 		return;
-	q = http_query(r, "q");
-	if (q != NULL && *q == '\0')
-		q = NULL;
-	role = http_query(r, "role");
-	if (role != NULL && *role == '\0')
-		role = NULL;
-	if (role != NULL && role_parse(role) == 0) {
-		http_error(r, ERR_INVALID, "角色须为 admin、province、city、point、editor 之一", "role");
+	q.q = http_query(r, "q");
+	q.role = http_query(r, "role");
+	if (users_list(&r->w->db, &actor, &q, &items, &total, &e) != 0) {
+		app_outcome(r, &e);
 		return;
 	}
-	if (q != NULL)
-		pat = db_like(q);
-	dis = disabled;
-	rc = db_query(&r->w->db, &res, sql_count, "sssssII", pat, pat, pat, role, role,
-	    disabled >= 0 ? &dis : NULL, disabled >= 0 ? &dis : NULL);
-	if (rc != DB_OK)
-		goto out;
-	total = db_res_int(&res, 0, 0);
-	db_res_free(&res);
-	rc = db_query(&r->w->db, &res, sql_items, "sssssIIii", pat, pat, pat, role, role,
-	    disabled >= 0 ? &dis : NULL, disabled >= 0 ? &dis : NULL,
-	    per_page, (page - 1) * per_page);
-	if (rc != DB_OK)
-		goto out;
-	items = json_array();
-	for (i = 0; i < res.nrows; i++)
-		json_array_append_new(items, user_json(&res, i));
-	db_res_free(&res);
-	http_list(r, items, total, page, per_page);
-out:
-	free(pat);
-	if (rc != DB_OK)
-		app_db_error(r, rc);
+	http_list(r, items, total, q.page, q.per_page);
 }
 
 static const char *

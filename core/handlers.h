@@ -52,9 +52,10 @@ void	 h_scores_list(struct req *);
 void	 h_scores_get(struct req *);
 
 /* h_stats.c */
-/* ?year=&city=&point= narrowed to the caller's scope (a city user's city, a
- * point user's point); 0, or -1 with the error answered. */
-int	 stats_scope(struct req *, int *year, const char **city, long long *point);
+/* ?year=&city=&point= narrowed to the caller's scope (stats_query.h); 0,
+ * or -1 with the error answered. */
+struct stats_scope;
+int	 stats_scope(struct req *, struct stats_scope *);
 void	 h_stats_summary(struct req *);
 void	 h_stats_points(struct req *);
 void	 h_stats_records(struct req *);

@@ -440,10 +440,15 @@ parse_transition(int argc, char **argv, struct cli_transition *t, const char **c
 static const char *
 outcome_name(enum outcome_kind k)
 {
-	static const char *const names[] = { "ok", "not_found", "forbidden", "conflict",
-		"invalid", "bad_request", "unavailable", "internal", "db_error" };
+	static const char *const names[] = {
+		[OUT_OK] = "ok", [OUT_NOT_FOUND] = "not_found", [OUT_FORBIDDEN] = "forbidden",
+		[OUT_CONFLICT] = "conflict", [OUT_INVALID] = "invalid",
+		[OUT_BAD_REQUEST] = "bad_request", [OUT_UNAVAILABLE] = "unavailable",
+		[OUT_RATE_LIMITED] = "rate_limited", [OUT_UNAUTHENTICATED] = "unauthenticated",
+		[OUT_INTERNAL] = "internal", [OUT_DB] = "db_error",
+	};
 
-	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) && names[k] ? names[k] : "?";
 }
 
 static int

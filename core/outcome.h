@@ -8,6 +8,8 @@
  *   OUT_INVALID     an argument fails validation, with field (400 invalid)
  *   OUT_BAD_REQUEST an argument has the wrong type, with field (400)
  *   OUT_UNAVAILABLE a lookup the check needs failed, with message (503)
+ *   OUT_RATE_LIMITED too many attempts, with message (429)
+ *   OUT_UNAUTHENTICATED who asks is not known: a wrong login (401)
  *   OUT_INTERNAL    policy or plugin broken: see the log (500)
  *   OUT_DB          the database failed: db_rc says how (503/409/500) */
 #ifndef YJ_OUTCOME_H
@@ -26,6 +28,7 @@ enum outcome_kind {
 	OUT_BAD_REQUEST,
 	OUT_UNAVAILABLE,
 	OUT_RATE_LIMITED,
+	OUT_UNAUTHENTICATED,
 	OUT_INTERNAL,
 	OUT_DB,
 };

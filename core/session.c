@@ -11,6 +11,9 @@
 #include <sodium.h>
 
 #include "access.h"
+#include "audit.h"
+#include "password.h"
+#include "throttle.h"
 
 void
 session_token_new(char out[SESSION_TOKEN_LEN + 1])
@@ -237,4 +240,153 @@ session_revoke_user(struct db *db, long long user_id, const char *keep)
 		rc = db_exec(db, but, "ib", user_id, h, sizeof(h));
 	}
 	return rc < 0 ? rc : DB_OK;
+}
+
+/* ---- login, logout, password change ----------------------------------- */
+
+static const char bad_login[] = "用户名或密码错误";
+
+static int
+dbfail(struct db *db, struct outcome *o, int rc)
+{
+	db_rollback(db);
+	return outcome_db(o, rc);
+}
+
+/* 0 when the password may be checked, else -1 with the refusal. */
+static int
+refused(const struct throttle *t, int *retry_after, struct outcome *o)
+{
+	switch (t->verdict) {
+	case THROTTLE_ALLOW:
+		return 0;
+	case THROTTLE_ADDRESS:
+		*retry_after = t->retry_after;
+		return outcome_set(o, OUT_RATE_LIMITED, NULL,
+		    "该网络地址登录失败次数过多，请 %d 秒后再试", t->retry_after);
+	case THROTTLE_ACCOUNT:
+	default:
+		return outcome_fail(o, OUT_RATE_LIMITED, NULL, "登录失败次数过多，请稍后再试");
+	}
+}
+
+int
+session_login(struct db *db, const struct config *cfg, const char *username,
+    const char *password, const char *addr, const char *request_id, struct user *u,
+    char tok[SESSION_TOKEN_LEN + 1], int *retry_after, struct outcome *o)
+{
+	static const char sql[] =
+	    "SELECT id, username, name, role, point_id, city, password_hash, disabled "
+	    "FROM users WHERE username = ? AND deleted_at IS NULL";
+	struct db_res	 res;
+	struct throttle	 t;
+	struct actor	 a;
+	bool		 ok = false;
+	int		 rc;
+
+	memset(o, 0, sizeof(*o));
+	*retry_after = 0;
+	/* Counted as a failure before the password is checked; taken back
+	 * when it is right. */
+	if ((rc = throttle_attempt(db, cfg, username, addr, &t)) != DB_OK)
+		return dbfail(db, o, rc);
+	if (refused(&t, retry_after, o) == -1)
+		return -1;
+	if ((rc = db_query(db, &res, sql, "s", username)) != DB_OK)
+		return dbfail(db, o, rc);
+	if (res.nrows == 1 && db_res_int(&res, 0, 7) == 0)
+		ok = password_verify(db_res_str(&res, 0, 6), password);
+	else
+		password_verify_dummy(password);
+	if (ok) {
+		memset(u, 0, sizeof(*u));
+		u->id = db_res_int(&res, 0, 0);
+		snprintf(u->username, sizeof(u->username), "%s", db_res_str(&res, 0, 1));
+		snprintf(u->name, sizeof(u->name), "%s", db_res_str(&res, 0, 2));
+		u->role = role_parse(db_res_str(&res, 0, 3));
+		u->point_id = db_res_int(&res, 0, 4);
+		if (!db_res_null(&res, 0, 5))
+			snprintf(u->city, sizeof(u->city), "%s", db_res_str(&res, 0, 5));
+		ok = u->role != 0;
+	}
+	db_res_free(&res);
+	if (!ok)
+		return outcome_fail(o, OUT_UNAUTHENTICATED, NULL, bad_login);
+	a = actor_user(u, addr, request_id);
+	if ((rc = db_begin(db)) != DB_OK ||
+	    (rc = throttle_clear(db, u->username, addr)) != DB_OK ||
+	    (rc = session_create(db, u->id, addr, cfg->session_ttl, tok)) != DB_OK ||
+	    (rc = audit_actor(db, &a, "session.login", "user", u->id, NULL)) != DB_OK ||
+	    (rc = db_commit(db)) != DB_OK)
+		return dbfail(db, o, rc);
+	o->id = u->id;
+	return 0;
+}
+
+int
+session_logout(struct db *db, const struct actor *a, const char *tok, struct outcome *o)
+{
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	if ((rc = db_begin(db)) != DB_OK ||
+	    (rc = session_delete(db, tok, strlen(tok))) != DB_OK ||
+	    (rc = audit_actor(db, a, "session.logout", "user", a->id, NULL)) != DB_OK ||
+	    (rc = db_commit(db)) != DB_OK)
+		return dbfail(db, o, rc);
+	session_cache_bump();
+	return 0;
+}
+
+int
+session_password(struct db *db, const struct config *cfg, const struct actor *a,
+    const char *keep_tok, const char *old_password, const char *new_password,
+    int *retry_after, struct outcome *o)
+{
+	static const char get[] =
+	    "SELECT password_hash FROM users WHERE id = ? FOR UPDATE";
+	static const char upd[] =
+	    "UPDATE users SET password_hash = ?, version = version + 1, updated_at = NOW() "
+	    "WHERE id = ?";
+	struct db_res	 res;
+	char		 hash[PASSWORD_HASH_MAX], msg[128];
+	const char	*weak;
+	struct throttle	 t;
+	bool		 ok;
+	int		 rc;
+
+	memset(o, 0, sizeof(*o));
+	*retry_after = 0;
+	if ((weak = password_weak(new_password, cfg->password_min_length, msg, sizeof(msg))) != NULL)
+		return outcome_fail(o, OUT_INVALID, "new_password", weak);
+	if ((rc = throttle_attempt(db, cfg, a->username, a->addr, &t)) != DB_OK)
+		return dbfail(db, o, rc);
+	if (refused(&t, retry_after, o) == -1)
+		return -1;
+	if (password_hash(new_password, hash) != 0)
+		return outcome_fail(o, OUT_INTERNAL, NULL, "服务器内部错误，请联系管理员");
+	if ((rc = db_begin(db)) != DB_OK ||
+	    (rc = db_query(db, &res, get, "i", a->id)) != DB_OK) {
+		sodium_memzero(hash, sizeof(hash));
+		return dbfail(db, o, rc);
+	}
+	ok = res.nrows == 1 && password_verify(db_res_str(&res, 0, 0), old_password);
+	db_res_free(&res);
+	if (!ok) {
+		db_rollback(db);
+		sodium_memzero(hash, sizeof(hash));
+		return outcome_fail(o, OUT_INVALID, "old_password", "原密码不正确");
+	}
+	if ((rc = throttle_forget(db, &t, a->username, a->addr)) != DB_OK ||
+	    (rc = db_exec(db, upd, "si", hash, a->id)) < 0 ||
+	    (rc = session_revoke_user(db, a->id, keep_tok)) != DB_OK ||
+	    (rc = audit_actor(db, a, "user.password", "user", a->id, NULL)) != DB_OK ||
+	    (rc = db_commit(db)) != DB_OK) {
+		sodium_memzero(hash, sizeof(hash));
+		return dbfail(db, o, rc);
+	}
+	sodium_memzero(hash, sizeof(hash));
+	session_cache_bump();
+	o->id = a->id;
+	return 0;
 }

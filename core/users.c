@@ -10,9 +10,100 @@
 #include <sodium.h>
 
 #include "access.h"
+#include "app.h"
 #include "audit.h"
 #include "password.h"
 #include "session.h"
+
+#define USER_COLS \
+	"id, username, name, role, point_id, city, disabled, version, created_at, updated_at"
+
+static json_t *
+user_json(const struct db_res *res, size_t i)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:b, s:I, s:o, s:o}",
+	    "id", (json_int_t)db_res_int(res, i, 0),
+	    "username", db_res_str(res, i, 1),
+	    "name", db_res_str(res, i, 2),
+	    "role", db_res_str(res, i, 3),
+	    "point_id", db_res_null(res, i, 4) ? json_null() : json_integer(db_res_int(res, i, 4)),
+	    "city", db_res_null(res, i, 5) ? json_null() : json_string(db_res_str(res, i, 5)),
+	    "disabled", (int)db_res_int(res, i, 6),
+	    "version", (json_int_t)db_res_int(res, i, 7),
+	    "created_at", app_time(db_res_str(res, i, 8)),
+	    "updated_at", app_time(db_res_str(res, i, 9)));
+}
+
+int
+users_list(struct db *db, const struct actor *actor, const struct users_query *uq,
+    json_t **items, long long *total, struct outcome *e)
+{
+#define USERS_WHERE \
+	" FROM users WHERE deleted_at IS NULL" \
+	" AND (? IS NULL OR username LIKE ? OR name LIKE ?)" \
+	" AND (? IS NULL OR role = ?)" \
+	" AND (? IS NULL OR disabled = ?)"
+	static const char sql_count[] = "SELECT COUNT(*)" USERS_WHERE;
+	static const char sql_items[] =
+	    "SELECT " USER_COLS USERS_WHERE " ORDER BY id LIMIT ? OFFSET ?";
+	const char	*q = uq->q, *role = uq->role;
+	char		*pat = NULL;
+	long long	 dis = uq->disabled, *dp = uq->disabled >= 0 ? &dis : NULL;
+	struct db_res	 res;
+	size_t		 i;
+	int		 rc;
+
+	(void)actor;	/* the route admits the admin only */
+	memset(e, 0, sizeof(*e));
+	*items = NULL;
+	*total = 0;
+	if (q != NULL && *q == '\0')
+		q = NULL;
+	if (role != NULL && *role == '\0')
+		role = NULL;
+	if (role != NULL && role_parse(role) == 0)
+		return outcome_set(e, OUT_INVALID, "role", "角色须为 admin、province、city、point、editor 之一");
+	if (q != NULL)
+		pat = db_like(q);
+	rc = db_query(db, &res, sql_count, "sssssII", pat, pat, pat, role, role, dp, dp);
+	if (rc != DB_OK)
+		goto out;
+	*total = db_res_int(&res, 0, 0);
+	db_res_free(&res);
+	rc = db_query(db, &res, sql_items, "sssssIIii", pat, pat, pat, role, role, dp, dp,
+	    uq->per_page, (uq->page - 1) * uq->per_page);
+	if (rc != DB_OK)
+		goto out;
+	*items = json_array();
+	for (i = 0; i < res.nrows; i++)
+		json_array_append_new(*items, user_json(&res, i));
+	db_res_free(&res);
+out:
+	free(pat);
+	return rc != DB_OK ? outcome_db(e, rc) : 0;
+}
+
+int
+users_get(struct db *db, const struct actor *actor, long long id, json_t **out,
+    struct outcome *e)
+{
+	static const char sql[] =
+	    "SELECT " USER_COLS " FROM users WHERE id = ? AND deleted_at IS NULL";
+	struct db_res	 res;
+	int		 rc;
+
+	(void)actor;	/* the route admits the admin only */
+	memset(e, 0, sizeof(*e));
+	*out = NULL;
+	if ((rc = db_query(db, &res, sql, "i", id)) != DB_OK)
+		return outcome_db(e, rc);
+	if (res.nrows == 1)
+		*out = user_json(&res, 0);
+	db_res_free(&res);
+	if (*out == NULL)
+		return outcome_set(e, OUT_NOT_FOUND, NULL, "用户不存在");
+	return 0;
+}
 
 static int
 dbfail(struct db *db, struct outcome *e, int rc)

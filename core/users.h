@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+
 #include "conf.h"
 #include "db.h"
 #include "actor.h"
@@ -20,6 +22,14 @@ struct users_input {
 	bool		 disabled;
 };
 
+/* The filters of the account list; NULL / -1: any. */
+struct users_query {
+	const char	*q;		/* in username or name, literally */
+	const char	*role;		/* a role name */
+	int		 disabled;	/* 0, 1, or -1 */
+	long long	 page, per_page;
+};
+
 struct users_patch {
 	long long	 version;
 	const char	*name;		/* NULL: unchanged */
@@ -32,6 +42,15 @@ struct users_patch {
 	bool		 set_disabled;
 	bool		 disabled;
 };
+
+/* One page of the accounts the query selects, by id, as the API shows
+ * them (*items a new array), and how many it selects in all.  0, or -1
+ * with the outcome (invalid role, or a db error). */
+int	 users_list(struct db *, const struct actor *, const struct users_query *,
+	    json_t **items, long long *total, struct outcome *);
+/* One account as the API shows it (*out new), or -1 with not_found. */
+int	 users_get(struct db *, const struct actor *, long long id, json_t **out,
+	    struct outcome *);
 
 /* Each answers 0, or -1 with the outcome (invalid with field and Chinese
  * message, not_found, conflict, or a db error), rolled back.  The actor is
