@@ -32,11 +32,15 @@ static int
 seed(struct db *db, struct rules_worker *rules)
 {
 	static const char any[] = "SELECT COUNT(*) FROM opinions";
-	/* Two first reads at once (on any app host) must not seed twice. */
+	/* Two first reads at once must not seed twice: the lock makes the
+	 * second wait on one database server, and each preset's slot is unique
+	 * (019_opinions_seed_slot.sql), which also holds across Galera nodes,
+	 * where GET_LOCK locks one node only. */
 	static const char lock[] = "SELECT GET_LOCK('yujing.opinions.seed', 10)";
 	static const char unlock[] = "SELECT RELEASE_LOCK('yujing.opinions.seed')";
 	static const char ins[] =
-	    "INSERT INTO opinions (text, sort, version, created_at, updated_at) VALUES (?, ?, 1, NOW(), NOW())";
+	    "INSERT IGNORE INTO opinions (text, sort, seed_slot, version, created_at, updated_at) "
+	    "VALUES (?, ?, ?, 1, NOW(), NOW())";
 	struct db_res	 res;
 	json_t		*presets, *p;
 	char		 err[640];
@@ -58,8 +62,8 @@ seed(struct db *db, struct rules_worker *rules)
 		db_res_free(&res);
 		if (n == 0 && (presets = rules_review_presets(rules, err, sizeof(err))) != NULL) {
 			json_array_foreach(presets, i, p)
-				if ((rc = db_exec(db, ins, "si", json_string_value(p),
-				    (long long)(i + 1) * 10)) < 0)
+				if ((rc = db_exec(db, ins, "sii", json_string_value(p),
+				    (long long)(i + 1) * 10, (long long)(i + 1))) < 0)
 					break;
 			json_decref(presets);
 			rc = rc < 0 ? rc : DB_OK;

@@ -1,7 +1,11 @@
 """审核意见配置: the preset opinions of rules/review.lua and the province's
 edits to the list."""
 
-from client import check, expect_json
+import subprocess
+import threading
+import time
+
+from client import _conf_value, check, db, db_value, expect_json, sql_str
 from pointlib import refused, tag
 from sublib import accounts
 
@@ -76,3 +80,46 @@ def test_opinions_whitespace_text_is_blank():
         prov.delete("/api/opinions/%d" % resp.json["id"])
     refused(resp, 400, "invalid", "text")
     check(len(listed(prov)) == n, "a blank opinion was added")
+
+
+def test_presets_seeded_once_with_their_slots_when_the_lock_is_elsewhere():
+    """Under Galera GET_LOCK locks one node only: a seeder on another node
+    goes on without it.  Here another session holds the lock, so the first
+    reads wait out its 10 s and seed without it.  They must answer, and
+    leave each preset once, in its slot of review.lua (the unique
+    seed_slot of migration 019, which turns a second seeder's rows into
+    no-ops or, across Galera nodes, a certification conflict)."""
+    prov = accounts()["province"]
+    kept = db("SELECT id, text, sort, seed_slot, deleted_at, version, created_at, updated_at FROM opinions")
+    db("DELETE FROM opinions")
+    holder = subprocess.Popen(
+        ["mariadb", "--no-defaults", "--socket=" + _conf_value("db_socket"), "-u", "root", "-N", "-B", "yujing", "-e",
+         "SELECT GET_LOCK('yujing.opinions.seed', 0); SELECT SLEEP(25);"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if db_value("SELECT IS_USED_LOCK('yujing.opinions.seed')") not in (None, "NULL"):
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the lock was never taken")
+        answers = [None] * 4
+
+        def read(i):
+            answers[i] = prov.get("/api/opinions")
+        threads = [threading.Thread(target=read, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        check([r.status for r in answers] == [200] * 4, "answers %r" % [str(r) for r in answers])
+        rows = db("SELECT text, seed_slot FROM opinions ORDER BY sort")
+        check(rows == [[t, str(i + 1)] for i, t in enumerate(PRESETS)], "seeded: %r" % rows)
+        check([o["text"] for o in listed(prov)] == PRESETS, "listed")
+    finally:
+        holder.kill()
+        holder.wait()
+        db("DELETE FROM opinions")
+        for r in kept:
+            db("INSERT INTO opinions (id, text, sort, seed_slot, deleted_at, version, created_at, updated_at) "
+               "VALUES (%s)" % ", ".join("NULL" if v == "NULL" else sql_str(v) for v in r))
