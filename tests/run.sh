@@ -1,6 +1,7 @@
 #!/bin/bash
 # Runs every test of yujing and ends with one line "N passed, M failed";
 # exits non-zero when anything failed.  What it runs:
+#   0. the house rules a reading of the source checks (tests/house-rules.sh);
 #   1. the build (-Werror) and the cmocka unit tests (make check);
 #   2. the unit tests under valgrind (no errors, no leaks), and the rule
 #      files: "yujing rules test rules/scoring" and "yujing rules check";
@@ -64,6 +65,12 @@ build() {	# $1 = dir, rest = configure arguments
 
 step "packages"
 tests/deps.sh || { echo "cannot install the packages the tests need"; echo "0 passed, 1 failed"; exit 1; }
+
+step "house rules read from the source (tests/house-rules.sh)"
+tests/house-rules.sh > .run/house-rules.log 2>&1
+cat .run/house-rules.log
+pass "$(grep -c '^ok' .run/house-rules.log)"
+n=$(grep -c '^not ok' .run/house-rules.log); [ "$n" -eq 0 ] || fail "$n" "tests/house-rules.sh"
 
 step "build and unit tests"
 if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
@@ -229,7 +236,7 @@ if [ "$quick" = no ]; then
 	fi
 fi
 
-rm -f .run/build-ui.log .run/deploy.log .run/fuzz.log .run/plugin-example.log .run/check.log .run/check-asan.log .run/valgrind.log .run/rules.log .run/http.log .run/stack.log .run/distcheck.log
+rm -f .run/house-rules.log .run/build-ui.log .run/deploy.log .run/fuzz.log .run/plugin-example.log .run/check.log .run/check-asan.log .run/valgrind.log .run/rules.log .run/http.log .run/stack.log .run/distcheck.log
 [ -z "$failures" ] || printf '\nfailed:%s\n' "$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
