@@ -151,6 +151,21 @@ cache_put(const unsigned char h[32], const struct user *u, time_t expires,
 	pthread_mutex_unlock(&cache.mu);
 }
 
+/* The user of a row whose first six columns are id, username, name, role,
+ * point_id, city (both queries below read them in that order). */
+static void
+user_from_row(const struct db_res *res, struct user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = db_res_int(res, 0, 0);
+	snprintf(u->username, sizeof(u->username), "%s", db_res_str(res, 0, 1));
+	snprintf(u->name, sizeof(u->name), "%s", db_res_str(res, 0, 2));
+	u->role = role_parse(db_res_str(res, 0, 3));
+	u->point_id = db_res_int(res, 0, 4);
+	if (!db_res_null(res, 0, 5))
+		snprintf(u->city, sizeof(u->city), "%s", db_res_str(res, 0, 5));
+}
+
 int
 session_create(struct db *db, long long user_id, const char *addr, int ttl,
     char tok[SESSION_TOKEN_LEN + 1])
@@ -197,14 +212,7 @@ session_lookup(struct db *db, const char *tok, size_t len, struct user *u, bool 
 	if ((rc = db_query(db, &res, sql, "b", h, sizeof(h))) != DB_OK)
 		return rc;
 	if (res.nrows == 1) {
-		memset(u, 0, sizeof(*u));
-		u->id = db_res_int(&res, 0, 0);
-		snprintf(u->username, sizeof(u->username), "%s", db_res_str(&res, 0, 1));
-		snprintf(u->name, sizeof(u->name), "%s", db_res_str(&res, 0, 2));
-		u->role = role_parse(db_res_str(&res, 0, 3));
-		u->point_id = db_res_int(&res, 0, 4);
-		if (!db_res_null(&res, 0, 5))
-			snprintf(u->city, sizeof(u->city), "%s", db_res_str(&res, 0, 5));
+		user_from_row(&res, u);
 		*found = u->role != 0;
 		if (*found && cache.ttl > 0)
 			cache_put(h, u, (time_t)db_res_int(&res, 0, 6), epoch);
@@ -299,14 +307,7 @@ session_login(struct db *db, const struct config *cfg, const char *username,
 	else
 		password_verify_dummy(password);
 	if (ok) {
-		memset(u, 0, sizeof(*u));
-		u->id = db_res_int(&res, 0, 0);
-		snprintf(u->username, sizeof(u->username), "%s", db_res_str(&res, 0, 1));
-		snprintf(u->name, sizeof(u->name), "%s", db_res_str(&res, 0, 2));
-		u->role = role_parse(db_res_str(&res, 0, 3));
-		u->point_id = db_res_int(&res, 0, 4);
-		if (!db_res_null(&res, 0, 5))
-			snprintf(u->city, sizeof(u->city), "%s", db_res_str(&res, 0, 5));
+		user_from_row(&res, u);
 		ok = u->role != 0;
 	}
 	db_res_free(&res);
